@@ -1,0 +1,29 @@
+# The two commands a newcomer needs:
+#   make demo   - the TUI on a throwaway local server
+#   make test   - install what the tests need, lint, run the whole suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint system-packages venv
+
+demo: venv
+	$(BIN)/xmppsocial
+
+test: system-packages venv lint
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check xmppsocial tests bench scripts
+
+system-packages:
+	@PYTHON=$(PYTHON) sh scripts/system-packages.sh
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
