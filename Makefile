@@ -15,7 +15,7 @@ test: system-packages venv lint
 	$(BIN)/python -m pytest
 
 lint: venv
-	$(BIN)/ruff check xmppsocial tests bench scripts
+	$(BIN)/ruff check .
 
 system-packages:
 	@PYTHON=$(PYTHON) sh scripts/system-packages.sh
