@@ -52,7 +52,8 @@ class ConnectError(Exception):
 class SocialClient(slixmpp.ClientXMPP):
     """A ClientXMPP configured from ConnectionSettings, with the plugins the app needs."""
 
-    def __init__(self, settings: ConnectionSettings, *, plugins: tuple[str, ...] = PLUGINS):
+    def __init__(self, settings: ConnectionSettings, *, plugins: tuple[str, ...] = PLUGINS,
+                 features: tuple[str, ...] = (), interests: tuple[str, ...] = ()):
         super().__init__(settings.jid, settings.password, loop=asyncio.get_running_loop())
         self.settings = settings
         if settings.host:
@@ -65,6 +66,8 @@ class SocialClient(slixmpp.ClientXMPP):
             self.ssl_context.verify_mode = ssl.CERT_NONE
         for name in plugins:
             self.register_plugin(name)
+        self.features, self.interests = features, interests
+        self._capabilities_set = False
 
     async def start(self, timeout: float = 30.0) -> None:
         """Connect, wait for the session and announce presence, or raise ConnectError.
@@ -98,6 +101,7 @@ class SocialClient(slixmpp.ClientXMPP):
             self.connect(self.settings.host, self.settings.port)
             await asyncio.wait_for(outcome, timeout)
             await self.get_roster(timeout=timeout)
+            await self._announce_capabilities()
             self.send_presence()
         except (ConnectError, TimeoutError) as exc:
             self.cancel_connection_attempt()
@@ -109,6 +113,19 @@ class SocialClient(slixmpp.ClientXMPP):
         finally:
             for event, handler in handlers.items():
                 self.del_event_handler(event, handler)
+
+    async def _announce_capabilities(self) -> None:
+        # Caps must be final before the initial presence: servers decide +notify
+        # delivery from the caps in an undirected presence, not from later ones.
+        if self._capabilities_set or "xep_0030" not in self.plugin:
+            return
+        self._capabilities_set = True
+        for feature in self.features:
+            await self.plugin["xep_0030"].add_feature(feature)
+        if self.interests and "xep_0163" in self.plugin:
+            self.plugin["xep_0163"].add_interest(list(self.interests))
+        if "xep_0115" in self.plugin:
+            await self.plugin["xep_0115"].update_caps(broadcast=False)
 
     async def stop(self) -> None:
         """Close the stream politely."""
