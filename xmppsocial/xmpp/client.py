@@ -66,7 +66,8 @@ class SocialClient(slixmpp.ClientXMPP):
             self.ssl_context.verify_mode = ssl.CERT_NONE
         for name in plugins:
             self.register_plugin(name)
-        self.features, self.interests = features, interests
+        # Not self.features: slixmpp keeps the stream features under that name.
+        self.disco_features, self.interests = features, interests
         self._capabilities_set = False
 
     async def start(self, timeout: float = 30.0) -> None:
@@ -106,6 +107,7 @@ class SocialClient(slixmpp.ClientXMPP):
         except (ConnectError, TimeoutError) as exc:
             self.cancel_connection_attempt()
             self.abort()
+            await _settle()
             if isinstance(exc, TimeoutError):
                 raise ConnectError(ConnectionState.UNREACHABLE,
                                    f"no session within {timeout:g} s") from exc
@@ -120,7 +122,7 @@ class SocialClient(slixmpp.ClientXMPP):
         if self._capabilities_set or "xep_0030" not in self.plugin:
             return
         self._capabilities_set = True
-        for feature in self.features:
+        for feature in self.disco_features:
             await self.plugin["xep_0030"].add_feature(feature)
         if self.interests and "xep_0163" in self.plugin:
             self.plugin["xep_0163"].add_interest(list(self.interests))
@@ -131,3 +133,13 @@ class SocialClient(slixmpp.ClientXMPP):
         """Close the stream politely."""
         if self.is_connected():
             await self.disconnect(wait=1.0)
+        else:
+            self.cancel_connection_attempt()
+        await _settle()
+
+
+async def _settle() -> None:
+    """Let slixmpp's cancelled background tasks (its send queue) finish cancelling, so a
+    loop that closes right after does not find them pending."""
+    for _ in range(3):
+        await asyncio.sleep(0)
