@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import APT_PACKAGES, XmppServer, find_binary
+from xmppsocial.localserver import APT_PACKAGES, XmppServer, find_binary
 
 SERVER_KINDS = ("prosody", "ejabberd")
 

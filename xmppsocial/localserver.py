@@ -1,4 +1,4 @@
-"""Throwaway Prosody and ejabberd instances on loopback, for the test suite.
+"""Throwaway Prosody and ejabberd instances on loopback: the test suite and the demo.
 
 Each instance lives in its own temporary directory (config, data, logs, a
 self-signed certificate made at start) and listens on free 127.0.0.1 ports.
@@ -175,7 +175,7 @@ class XmppServer:
         (d / "certs").mkdir(exist_ok=True)
         s = self.settings
         lines = [
-            "-- written by tests/servers.py",
+            "-- written by xmppsocial (localserver.py)",
             "run_as_root = true",  # CI runs as root; without it Prosody refuses to start
             f'pidfile = "{d}/prosody.lua.pid"',
             f'data_path = "{d}/data"',
