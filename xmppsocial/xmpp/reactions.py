@@ -1,0 +1,52 @@
+"""Likes: XEP-0470 attachments (Libervia) and Movim's "♥" comments.
+
+The attachment node of an item is named after the item's XMPP URI. Peers
+compare node names as raw strings, so the URI is encoded the way Libervia
+writes it (quote_plus of node and item, the JID kept as is).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from urllib.parse import quote_plus
+
+from xmppsocial.model import PostRef
+
+NS_ATTACHMENTS = "urn:xmpp:pubsub-attachments:1"
+ATTACHMENTS_PREFIX = NS_ATTACHMENTS + "/"
+
+
+def attachments_node(target: PostRef) -> str:
+    return (f"{ATTACHMENTS_PREFIX}xmpp:{target.service}?;node={quote_plus(target.node)}"
+            f";item={quote_plus(target.item)}")
+
+
+def noticed_payload(existing: ET.Element | None = None) -> ET.Element:
+    """Our attachments element with ``noticed`` set, keeping children we don't know
+    (XEP-0470 §4.1.1 asks to preserve them when updating)."""
+    payload = ET.Element(f"{{{NS_ATTACHMENTS}}}attachments")
+    if existing is not None:
+        for child in existing:
+            if child.tag != f"{{{NS_ATTACHMENTS}}}noticed":
+                payload.append(child)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ET.SubElement(payload, f"{{{NS_ATTACHMENTS}}}noticed", timestamp=stamp)
+    return payload
+
+
+def noticed_by(items: list[tuple[str, str | None, ET.Element | None]]) -> set[str]:
+    """Bare JIDs that noticed (liked) the item, from (item id, publisher, payload).
+
+    An item counts only when its id is a JID and, where the server exposes the
+    publisher, that publisher is the same JID: nobody can like in another's name.
+    """
+    who = set()
+    for item_id, publisher, payload in items:
+        if payload is None or "@" not in item_id:
+            continue
+        if publisher and publisher.split("/", 1)[0] != item_id:
+            continue
+        if payload.find(f"{{{NS_ATTACHMENTS}}}noticed") is not None:
+            who.add(item_id)
+    return who

@@ -1,0 +1,209 @@
+"""XmppService: one account's connection, kept alive, speaking the social-feed protocol.
+
+The rest of the program calls its coroutines and receives plain events
+(xmppsocial.events) through a sink callable; it never sees a stanza. The
+service must be constructed inside the running loop (see client.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import MatchXPath
+
+from xmppsocial.events import (
+    ConnectionChanged,
+    EntryRejected,
+    NodePurged,
+    PostsReceived,
+    PostsRetracted,
+    ServiceEvent,
+    SubscriptionChanged,
+)
+from xmppsocial.model import MICROBLOG_NODE, ConnectionState, NodeRef, Post, PostRef
+from xmppsocial.xmpp.client import ConnectError, ConnectionSettings, SocialClient
+from xmppsocial.xmpp.iq import NS_EVENT, ServiceError
+from xmppsocial.xmpp.operations import Operations
+from xmppsocial.xmpp.pushes import Deduper, Push, read_push
+
+log = logging.getLogger(__name__)
+
+FEATURES = (MICROBLOG_NODE, "urn:xmpp:pubsub-social-feed:1")
+FINAL_STATES = (ConnectionState.AUTH_FAILED, ConnectionState.CERT_REJECTED)
+
+Sink = Callable[[ServiceEvent], None]
+
+
+class XmppService(Operations):
+    """Owns the client, reconnects with backoff and jitter, resyncs, turns pushes into events.
+
+    Args:
+        settings: how to reach and log in to the account.
+        sink: receives every ServiceEvent, on the loop's thread.
+        followed: returns the nodes to resync after each (re)connection.
+        notify_contacts: also advertise ``urn:xmpp:microblog:0+notify`` (contact-based
+            delivery); off unless the user opts in.
+        on_online: awaited after each (re)connection and resync, e.g. to flush the outbox.
+    """
+
+    def __init__(self, settings: ConnectionSettings, sink: Sink, *,
+                 followed: Callable[[], Iterable[NodeRef]] = tuple,
+                 notify_contacts: bool = False, resync_count: int = 20,
+                 backoff: tuple[float, float] = (1.0, 60.0),
+                 on_online: Callable[[], object] | None = None) -> None:
+        interests = (MICROBLOG_NODE,) if notify_contacts else ()
+        super().__init__(SocialClient(settings, features=FEATURES, interests=interests))
+        self.settings = settings
+        self.sink = sink
+        self.followed = followed
+        self.resync_count = resync_count
+        self.backoff = backoff
+        self.on_online = on_online
+        self.state = ConnectionState.OFFLINE
+        self.dedupe = Deduper()
+        self._stopping = False
+        self._reconnector: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[object]] = set()
+        self.client.register_handler(Callback(
+            "xmppsocial pubsub events",
+            MatchXPath(f"{{{self.client.default_ns}}}message/{{{NS_EVENT}}}event"),
+            self._on_event_message))
+        self.client.add_event_handler("disconnected", self._on_disconnected)
+
+    # ------------------------------------------------------------------ lifecycle
+    @property
+    def jid(self) -> str:
+        return self.client.boundjid.bare
+
+    @property
+    def own_blog(self) -> NodeRef:
+        return NodeRef(self.jid, MICROBLOG_NODE)
+
+    def _set_state(self, state: ConnectionState, reason: str = "") -> None:
+        self.state = state
+        self.sink(ConnectionChanged(state, reason))
+
+    async def start(self, timeout: float = 30.0) -> None:
+        """Connect now. A wrong password or certificate raises ConnectError and stays
+        final; an unreachable server is retried in the background with backoff."""
+        self._stopping = False
+        self._set_state(ConnectionState.CONNECTING)
+        try:
+            await self.client.start(timeout)
+        except ConnectError as exc:
+            self._set_state(exc.state, exc.reason)
+            if exc.state not in FINAL_STATES:
+                self._schedule_reconnect()
+            raise
+        await self._came_online()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._reconnector is not None:
+            self._reconnector.cancel()
+        for task in list(self._tasks):
+            task.cancel()
+        await self.client.stop()
+        self._set_state(ConnectionState.OFFLINE, "disconnected")
+
+    async def _came_online(self) -> None:
+        self._set_state(ConnectionState.ONLINE)
+        await self.resync()
+        if self.on_online is not None:
+            result = self.on_online()
+            if asyncio.iscoroutine(result):
+                await result
+
+    def _on_disconnected(self, _reason: object) -> None:
+        if self._stopping or self.state is not ConnectionState.ONLINE:
+            return
+        self._set_state(ConnectionState.OFFLINE, "connection lost; reconnecting")
+        self._schedule_reconnect()
+
+    def _schedule_reconnect(self) -> None:
+        if self._reconnector is None or self._reconnector.done():
+            self._reconnector = asyncio.get_running_loop().create_task(self._reconnect_loop())
+
+    async def _reconnect_loop(self) -> None:
+        base, ceiling = self.backoff
+        attempt = 0
+        while not self._stopping:
+            # Jitter spreads the reconnections of many clients after a server restart.
+            delay = min(ceiling, base * 2 ** attempt) * random.uniform(0.5, 1.5)
+            await asyncio.sleep(delay)
+            attempt += 1
+            self._set_state(ConnectionState.CONNECTING, f"attempt {attempt}")
+            try:
+                await self.client.start()
+            except ConnectError as exc:
+                self._set_state(exc.state, exc.reason)
+                if exc.state in FINAL_STATES:
+                    return
+                continue
+            await self._came_online()
+            return
+
+    async def resync(self) -> None:
+        """Fetch the newest items of everything followed: pushes are not stored offline."""
+        nodes = list(dict.fromkeys([self.own_blog, *self.followed()]))
+        results = await asyncio.gather(
+            *(self.fetch_latest(node, self.resync_count) for node in nodes),
+            return_exceptions=True)
+        for node, result in zip(nodes, results, strict=True):
+            if isinstance(result, BaseException):
+                log.info("resync of %s failed: %s", node, result)
+
+    # ------------------------------------------------------------------ pushes
+    def _on_event_message(self, message: object) -> None:
+        for push in read_push(message.xml):  # type: ignore[attr-defined]
+            self._handle_push(push)
+
+    def _handle_push(self, push: Push) -> None:
+        node = NodeRef(push.service, push.node)
+        if push.items:
+            missing = [i.item_id for i in push.items if i.payload is None]
+            with_payload = [i for i in push.items if i.payload is not None]
+            posts = self.read_items(node, with_payload, live=True)
+            if posts:
+                self.sink(PostsReceived(tuple(posts), live=True))
+            if missing:
+                # Nodes with deliver_payloads=false (Movim's comments) push ids only.
+                self._spawn(self._fetch_missing(node, missing))
+        if push.retracted:
+            for item_id in push.retracted:
+                self.dedupe.forget(push.service, push.node, item_id)
+            self.sink(PostsRetracted(tuple(PostRef(push.service, push.node, i)
+                                           for i in push.retracted)))
+        if push.purged or push.deleted:
+            self.sink(NodePurged(node, deleted=push.deleted))
+        for jid, state in push.subscriptions:
+            self.sink(SubscriptionChanged(node, jid, state))
+
+    async def _fetch_missing(self, node: NodeRef, ids: list[str]) -> None:
+        try:
+            posts = await self.fetch_by_ids(node, ids)
+        except ServiceError as exc:
+            log.info("could not fetch pushed items %s of %s: %s", ids, node, exc)
+            return
+        if posts:
+            self.sink(PostsReceived(tuple(posts), live=True))
+
+    def _spawn(self, coro: object) -> None:
+        task = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def reject(self, ref: PostRef, reason: str) -> None:
+        self.sink(EntryRejected(ref, reason))
+
+    def deliver(self, posts: list[Post], live: bool) -> None:
+        if posts:
+            self.sink(PostsReceived(tuple(posts), live=live))
+
+    def payload_text(self, element: ET.Element) -> str:
+        return ET.tostring(element, encoding="unicode")
