@@ -212,9 +212,11 @@ def _dates(entry: ET.Element, now: datetime) -> tuple[datetime, datetime]:
     updated = updated or published
     if published is None or updated is None:
         raise EntryError("entry has no usable date")
-    # A post from the far future would sit on top of every timeline forever.
+    # A post from the far future would sit on top of every timeline forever; a little
+    # clock skew between servers is normal.
     limit = now + FUTURE_SLACK
-    published, updated = min(published, limit), min(updated, limit)
+    published = now if published > limit else published
+    updated = now if updated > limit else updated
     return published, max(updated, published)
 
 

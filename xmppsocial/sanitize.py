@@ -26,12 +26,17 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 # Invisible characters that make two names look alike.
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060-\u2064\ufeff\u00ad\u180e\u034f]")
 _SPACES = re.compile(r"\s+")
+# One search to let clean text through untouched (most text is clean).
+_NEEDS_WORK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\r\u202a-\u202e\u2066-\u2069"
+                         "\u200e\u200f\u061c]")
 
 ELLIPSIS = "…"
 
 
 def clean_text(text: str) -> str:
     """Multi-line text with escapes, controls and bidi overrides removed (\\n and \\t kept)."""
+    if not _NEEDS_WORK.search(text):
+        return text
     text = _ESCAPES.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROLS.sub("", text)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
+from xmppsocial.sanitize import clean_text
+
 XHTML = "http://www.w3.org/1999/xhtml"
 DIV = f"{{{XHTML}}}div"
 MAX_DEPTH = 48
@@ -63,6 +65,7 @@ class _Builder:
     def text(self, data: str) -> None:
         if self.skipping or not data:
             return
+        data = clean_text(data)
         node, is_tail = self._tail_target()
         if is_tail:
             node.tail = (node.tail or "") + data
