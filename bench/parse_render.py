@@ -3,7 +3,7 @@
 Baseline, measured in the same run: the bare ``ElementTree.fromstring`` of the
 same bytes (the floor: the XML has to be parsed anyway).
 
-    .venv/bin/python bench/parse_render.py [--seconds 3]
+    .venv/bin/python -m bench.parse_render [--seconds 3]
 """
 
 from __future__ import annotations

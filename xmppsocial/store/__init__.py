@@ -1,0 +1,12 @@
+"""The local cache (SQLite): posts, timelines, read state, feeds, drafts and the outbox.
+
+Pure layer: no Textual, no slixmpp.
+"""
+
+from xmppsocial.store.database import SchemaTooNewError, StoreError
+from xmppsocial.store.rows import TimelineEntry
+from xmppsocial.store.store import Draft, Feed, OutboxItem, Store, UpsertResult
+from xmppsocial.store.timeline import Scope, Timeline
+
+__all__ = ["Draft", "Feed", "OutboxItem", "SchemaTooNewError", "Scope", "Store", "StoreError",
+           "Timeline", "TimelineEntry", "UpsertResult"]

@@ -1,0 +1,123 @@
+"""The cache's schema, as forward migrations: MIGRATIONS[n] takes version n to n + 1.
+
+Released versions are never edited; a change is a new migration, and the
+tests migrate a database made by every earlier version.
+"""
+
+from __future__ import annotations
+
+V1 = """
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY,
+    service TEXT NOT NULL,
+    node TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    sort_ts REAL NOT NULL,
+    published TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    body TEXT NOT NULL,
+    body_type TEXT NOT NULL,
+    author_name TEXT NOT NULL,
+    author_jid TEXT,
+    author_verified INTEGER NOT NULL,
+    publisher TEXT,
+    atom_id TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    comments_service TEXT,
+    comments_node TEXT,
+    reply_service TEXT,
+    reply_node TEXT,
+    reply_item TEXT,
+    is_comment INTEGER NOT NULL,
+    is_like INTEGER NOT NULL,
+    is_read INTEGER NOT NULL DEFAULT 0,
+    retracted INTEGER NOT NULL DEFAULT 0,
+    raw TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    received REAL NOT NULL,
+    UNIQUE (service, node, item_id)
+);
+CREATE INDEX posts_by_time ON posts (sort_ts, id) WHERE is_comment = 0 AND retracted = 0;
+CREATE INDEX posts_by_node ON posts (service, node, sort_ts, id);
+CREATE INDEX posts_visible_by_node ON posts (service, node, sort_ts, id)
+    WHERE is_comment = 0 AND retracted = 0;
+CREATE INDEX posts_by_reply ON posts (reply_service, reply_node, reply_item);
+CREATE INDEX posts_unread ON posts (sort_ts, id)
+    WHERE is_read = 0 AND is_comment = 0 AND retracted = 0;
+
+CREATE TABLE post_tags (
+    post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (tag, post_id)
+) WITHOUT ROWID;
+
+CREATE TABLE feeds (
+    service TEXT NOT NULL,
+    node TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    access_model TEXT NOT NULL DEFAULT '',
+    followed INTEGER NOT NULL DEFAULT 0,
+    own INTEGER NOT NULL DEFAULT 0,
+    cursor TEXT,
+    PRIMARY KEY (service, node)
+);
+"""
+
+V2 = """
+CREATE TABLE drafts (
+    key TEXT PRIMARY KEY,
+    title TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '',
+    audience TEXT NOT NULL DEFAULT '',
+    saved REAL NOT NULL
+);
+
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    service TEXT NOT NULL,
+    node TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    UNIQUE (kind, service, node, item_id)
+);
+
+CREATE TABLE attachment_likes (
+    service TEXT NOT NULL,
+    node TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    jid TEXT NOT NULL,
+    PRIMARY KEY (service, node, item_id, jid)
+) WITHOUT ROWID;
+
+-- External content: the text lives once, in posts; triggers keep the index in step.
+CREATE VIRTUAL TABLE posts_fts USING fts5 (
+    title, text, author_name, author_jid, tags,
+    content='posts', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO posts_fts (posts_fts) VALUES ('rebuild');
+CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN
+    INSERT INTO posts_fts (rowid, title, text, author_name, author_jid, tags)
+    VALUES (new.id, new.title, new.text, new.author_name, new.author_jid, new.tags);
+END;
+CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN
+    INSERT INTO posts_fts (posts_fts, rowid, title, text, author_name, author_jid, tags)
+    VALUES ('delete', old.id, old.title, old.text, old.author_name, old.author_jid, old.tags);
+END;
+CREATE TRIGGER posts_fts_update AFTER UPDATE OF title, text, author_name, author_jid, tags
+ON posts BEGIN
+    INSERT INTO posts_fts (posts_fts, rowid, title, text, author_name, author_jid, tags)
+    VALUES ('delete', old.id, old.title, old.text, old.author_name, old.author_jid, old.tags);
+    INSERT INTO posts_fts (rowid, title, text, author_name, author_jid, tags)
+    VALUES (new.id, new.title, new.text, new.author_name, new.author_jid, new.tags);
+END;
+"""
+
+MIGRATIONS = [V1, V2]
+VERSION = len(MIGRATIONS)

@@ -1,0 +1,292 @@
+"""Store: the offline-first cache of posts, feeds, read state, drafts and the outbox."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from xmppsocial.model import NodeRef, Post, PostRef
+from xmppsocial.store.database import connect
+from xmppsocial.store.rows import COLUMNS, post_values
+from xmppsocial.store.timeline import Scope, Timeline
+
+_INSERT = (f"INSERT INTO posts ({', '.join(COLUMNS)}) "
+           f"VALUES ({', '.join('?' for _ in COLUMNS)})")
+_UPDATE = (f"UPDATE posts SET {', '.join(f'{c} = ?' for c in COLUMNS[3:])}, retracted = 0 "
+           "WHERE id = ?")
+
+
+@dataclass
+class UpsertResult:
+    """What an upsert did, by post key."""
+
+    new: list[tuple[str, str, str]] = field(default_factory=list)
+    changed: list[tuple[str, str, str]] = field(default_factory=list)
+    unchanged: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    node: NodeRef
+    title: str
+    access_model: str
+    followed: bool
+    own: bool
+    cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    key: str
+    title: str
+    body: str
+    tags: tuple[str, ...]
+    audience: str
+    saved: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    kind: str  # "publish" or "retract"
+    node: NodeRef
+    item_id: str
+    payload: str
+    attempts: int
+    last_error: str | None
+
+
+class Store:
+    """One SQLite file (or ``:memory:``). Not shared between threads: a worker thread opens
+    its own Store on the same path."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = path
+        self.db = connect(path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ posts
+    def upsert_posts(self, posts: Iterable[Post]) -> UpsertResult:
+        """Insert new posts, replace changed ones (an edit), leave identical ones alone.
+        A post seen again after a retraction was republished and comes back."""
+        result = UpsertResult()
+        with self.transaction() as db:
+            for post in posts:
+                if not post.raw:
+                    post = _with_raw(post)
+                values = post_values(post)
+                row = db.execute("SELECT id, digest, retracted FROM posts WHERE service = ? AND "
+                                 "node = ? AND item_id = ?", post.key).fetchone()
+                if row is None:
+                    post_id = db.execute(_INSERT, values).lastrowid
+                    result.new.append(post.key)
+                elif row["digest"] == values[COLUMNS.index("digest")] and not row["retracted"]:
+                    result.unchanged.append(post.key)
+                    continue
+                else:
+                    post_id = row["id"]
+                    db.execute(_UPDATE, (*values[3:], post_id))
+                    db.execute("DELETE FROM post_tags WHERE post_id = ?", (post_id,))
+                    result.changed.append(post.key)
+                db.executemany("INSERT OR IGNORE INTO post_tags (post_id, tag) VALUES (?, ?)",
+                               [(post_id, tag.lower()) for tag in post.tags])
+        return result
+
+    def retract(self, refs: Iterable[PostRef]) -> list[PostRef]:
+        """Mark posts gone (kept as tombstones so every view drops them); returns those marked."""
+        gone = []
+        with self.transaction() as db:
+            for ref in refs:
+                if db.execute("UPDATE posts SET retracted = 1 WHERE service = ? AND node = ? AND "
+                              "item_id = ? AND retracted = 0",
+                              (ref.service, ref.node, ref.item)).rowcount:
+                    gone.append(ref)
+        return gone
+
+    def purge_node(self, node: NodeRef) -> int:
+        return self.db.execute("UPDATE posts SET retracted = 1 WHERE service = ? AND node = ?",
+                               (node.service, node.node)).rowcount
+
+    def get_post(self, ref: PostRef) -> Post | None:
+        row = self.db.execute("SELECT raw, publisher, received, retracted, is_read FROM posts "
+                              "WHERE service = ? AND node = ? AND item_id = ?",
+                              (ref.service, ref.node, ref.item)).fetchone()
+        if row is None or row["retracted"]:
+            return None
+        return _reparse(ref, row["raw"], row["publisher"], row["received"])
+
+    def posts_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM posts").fetchone()[0]
+
+    # ------------------------------------------------------------------ timelines
+    def timeline(self, scope: Scope | None = None) -> Timeline:
+        return Timeline(self.db, scope or Scope())
+
+    def thread(self, post: Post) -> list[Post]:
+        """Comments on the post's comments node and replies pointing at it, oldest first,
+        likes left out (they are counted by likes())."""
+        rows = self.db.execute(
+            "SELECT service, node, item_id, raw, publisher, received FROM posts "
+            "WHERE retracted = 0 AND is_like = 0 AND ((service = ? AND node = ?) OR "
+            "(reply_service = ? AND reply_node = ? AND reply_item = ?)) "
+            "ORDER BY sort_ts, id",
+            (post.comments.service if post.comments else None,
+             post.comments.node if post.comments else None, *post.key)).fetchall()
+        out = []
+        for row in rows:
+            ref = PostRef(row["service"], row["node"], row["item_id"])
+            parsed = _reparse(ref, row["raw"], row["publisher"], row["received"])
+            if parsed is not None:
+                out.append(parsed)
+        return out
+
+    def likes(self, post: Post) -> int:
+        return self.likers(post).__len__()
+
+    def likers(self, post: Post) -> set[str]:
+        who = {row[0] for row in self.db.execute(
+            "SELECT jid FROM attachment_likes WHERE service = ? AND node = ? AND item_id = ?",
+            post.key)}
+        if post.comments is not None:
+            who |= {row[0] for row in self.db.execute(
+                "SELECT author_jid FROM posts WHERE service = ? AND node = ? AND is_like = 1 "
+                "AND author_verified = 1 AND retracted = 0",
+                (post.comments.service, post.comments.node)) if row[0]}
+        return who
+
+    def set_attachment_likes(self, ref: PostRef, jids: Iterable[str]) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM attachment_likes WHERE service = ? AND node = ? AND "
+                       "item_id = ?", (ref.service, ref.node, ref.item))
+            db.executemany("INSERT INTO attachment_likes VALUES (?, ?, ?, ?)",
+                           [(ref.service, ref.node, ref.item, jid) for jid in set(jids)])
+
+    # ------------------------------------------------------------------ read state
+    def mark_read(self, refs: Iterable[PostRef], read: bool = True) -> None:
+        with self.transaction() as db:
+            db.executemany("UPDATE posts SET is_read = ? WHERE service = ? AND node = ? AND "
+                           "item_id = ?", [(int(read), r.service, r.node, r.item) for r in refs])
+
+    def unread_count(self, scope: Scope | None = None) -> int:
+        return self.timeline(Scope("unread") if scope is None else scope).count()
+
+    # ------------------------------------------------------------------ feeds
+    def set_feed(self, node: NodeRef, *, title: str | None = None,
+                 access_model: str | None = None, followed: bool | None = None,
+                 own: bool | None = None) -> None:
+        self.db.execute("INSERT OR IGNORE INTO feeds (service, node) VALUES (?, ?)",
+                        (node.service, node.node))
+        for column, value in (("title", title), ("access_model", access_model),
+                              ("followed", None if followed is None else int(followed)),
+                              ("own", None if own is None else int(own))):
+            if value is not None:
+                self.db.execute(f"UPDATE feeds SET {column} = ? WHERE service = ? AND node = ?",
+                                (value, node.service, node.node))
+
+    def feed(self, node: NodeRef) -> Feed | None:
+        row = self.db.execute("SELECT * FROM feeds WHERE service = ? AND node = ?",
+                              (node.service, node.node)).fetchone()
+        return _feed(row) if row else None
+
+    def feeds(self, followed_only: bool = False) -> list[Feed]:
+        sql = "SELECT * FROM feeds" + (" WHERE followed = 1 OR own = 1" if followed_only else "")
+        return [_feed(row) for row in self.db.execute(sql + " ORDER BY service, node")]
+
+    def followed_nodes(self) -> list[NodeRef]:
+        return [feed.node for feed in self.feeds(followed_only=True)]
+
+    def set_cursor(self, node: NodeRef, cursor: str | None) -> None:
+        self.set_feed(node)
+        self.db.execute("UPDATE feeds SET cursor = ? WHERE service = ? AND node = ?",
+                        (cursor, node.service, node.node))
+
+    # ------------------------------------------------------------------ drafts
+    def save_draft(self, key: str, *, title: str = "", body: str = "",
+                   tags: Iterable[str] = (), audience: str = "") -> None:
+        """Cheap enough to call on every keystroke: one small row written in WAL."""
+        self.db.execute("INSERT INTO drafts (key, title, body, tags, audience, saved) VALUES "
+                        "(?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET title = excluded."
+                        "title, body = excluded.body, tags = excluded.tags, audience = "
+                        "excluded.audience, saved = excluded.saved",
+                        (key, title, body, " ".join(tags), audience, time.time()))
+
+    def draft(self, key: str) -> Draft | None:
+        row = self.db.execute("SELECT * FROM drafts WHERE key = ?", (key,)).fetchone()
+        return _draft(row) if row else None
+
+    def drafts(self) -> list[Draft]:
+        return [_draft(row) for row in self.db.execute("SELECT * FROM drafts ORDER BY saved DESC")]
+
+    def delete_draft(self, key: str) -> None:
+        self.db.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+    # ------------------------------------------------------------------ outbox
+    def enqueue(self, kind: str, node: NodeRef, item_id: str, payload: str = "") -> int:
+        """Queue a publish or retract; queueing the same item again replaces its payload."""
+        self.db.execute("INSERT INTO outbox (kind, service, node, item_id, payload, created) "
+                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, service, node, item_id) "
+                        "DO UPDATE SET payload = excluded.payload",
+                        (kind, node.service, node.node, item_id, payload, time.time()))
+        return self.db.execute("SELECT id FROM outbox WHERE kind = ? AND service = ? AND "
+                               "node = ? AND item_id = ?",
+                               (kind, node.service, node.node, item_id)).fetchone()[0]
+
+    def pending(self) -> list[OutboxItem]:
+        return [OutboxItem(r["id"], r["kind"], NodeRef(r["service"], r["node"]), r["item_id"],
+                           r["payload"], r["attempts"], r["last_error"])
+                for r in self.db.execute("SELECT * FROM outbox ORDER BY id")]
+
+    def attempt_failed(self, outbox_id: int, error: str) -> None:
+        self.db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                        (error, outbox_id))
+
+    def sent(self, outbox_id: int) -> None:
+        self.db.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
+
+
+def _with_raw(post: Post) -> Post:
+    from dataclasses import replace
+
+    from xmppsocial.microblog import build_entry
+
+    return replace(post, raw=ET.tostring(build_entry(post), encoding="unicode"))
+
+
+def _reparse(ref: PostRef, raw: str, publisher: str | None, received: float) -> Post | None:
+    from xmppsocial.microblog import EntryError, parse_entry
+
+    # Dates are judged against the time the post arrived, not today.
+    when = datetime.fromtimestamp(received, UTC) + timedelta(seconds=1)
+    try:
+        return parse_entry(raw, service=ref.service, node=ref.node, item_id=ref.item,
+                           publisher=publisher, now=when)
+    except EntryError:
+        return None
+
+
+def _feed(row: sqlite3.Row) -> Feed:
+    return Feed(NodeRef(row["service"], row["node"]), row["title"], row["access_model"],
+                bool(row["followed"]), bool(row["own"]), row["cursor"])
+
+
+def _draft(row: sqlite3.Row) -> Draft:
+    return Draft(row["key"], row["title"], row["body"], tuple(row["tags"].split()),
+                 row["audience"], row["saved"])

@@ -1,0 +1,138 @@
+"""Keyset-paged timelines over the cache: all I follow, one blog, a tag, unread, a search.
+
+Every page is one indexed query ordered by (sort_ts, id); no OFFSET except
+for the rare far jump, so the cost of a page does not depend on how many
+posts are stored.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from xmppsocial.model import NodeRef
+from xmppsocial.store.rows import TimelineEntry, entry_from_row
+
+# Comments and likes of a post live on its comments node; replies point at it.
+_COUNTS = """
+    (SELECT count(*) FROM posts c WHERE c.service = p.comments_service
+        AND c.node = p.comments_node AND c.is_like = 0 AND c.retracted = 0)
+  + (SELECT count(*) FROM posts r WHERE r.reply_service = p.service AND r.reply_node = p.node
+        AND r.reply_item = p.item_id AND r.retracted = 0) AS comments,
+    (SELECT count(*) FROM (
+        SELECT c.author_jid FROM posts c WHERE c.service = p.comments_service
+            AND c.node = p.comments_node AND c.is_like = 1 AND c.author_verified = 1
+            AND c.retracted = 0
+        UNION SELECT a.jid FROM attachment_likes a WHERE a.service = p.service
+            AND a.node = p.node AND a.item_id = p.item_id)) AS likes
+"""
+VISIBLE = "p.is_comment = 0 AND p.retracted = 0"
+FOLLOWED = ("EXISTS (SELECT 1 FROM feeds f WHERE f.service = p.service AND f.node = p.node "
+            "AND (f.followed = 1 OR f.own = 1))")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which posts a timeline shows."""
+
+    kind: str = "home"  # home | unread | blog | tag | search
+    node: NodeRef | None = None
+    tag: str | None = None
+    query: str | None = None
+
+    @classmethod
+    def blog(cls, node: NodeRef) -> Scope:
+        return cls("blog", node=node)
+
+    @classmethod
+    def tagged(cls, tag: str) -> Scope:
+        return cls("tag", tag=tag)
+
+    @classmethod
+    def search(cls, query: str) -> Scope:
+        return cls("search", query=query)
+
+
+def fts_query(text: str) -> str:
+    """A user's words as an FTS5 query: every word must match, as a prefix; no operators."""
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{w}"*' for w in words[:16])
+
+
+def where(scope: Scope) -> tuple[str, list[object]]:
+    if scope.kind in ("home", "unread"):
+        clause = f"{VISIBLE} AND {FOLLOWED}"
+        return (clause + " AND p.is_read = 0" if scope.kind == "unread" else clause), []
+    if scope.kind == "blog" and scope.node is not None:
+        return f"{VISIBLE} AND p.service = ? AND p.node = ?", [scope.node.service, scope.node.node]
+    if scope.kind == "tag" and scope.tag:
+        # EXISTS lets SQLite walk posts newest first and stop after a page.
+        return (f"{VISIBLE} AND EXISTS (SELECT 1 FROM post_tags t WHERE t.tag = ? "
+                "AND t.post_id = p.id)", [scope.tag.lower()])
+    if scope.kind == "search" and scope.query:
+        query = fts_query(scope.query)
+        if not query:
+            return "0", []
+        return ("p.retracted = 0 AND p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts "
+                "MATCH ?)", [query])
+    raise ValueError(f"incomplete timeline scope: {scope}")
+
+
+class Timeline:
+    """A TimelineSource (see ui.timeline_rows) for one scope."""
+
+    def __init__(self, db: sqlite3.Connection, scope: Scope) -> None:
+        self.db = db
+        self.scope = scope
+        self._where, self._args = where(scope)
+
+    def _select(self, extra: str, args: list[object], order: str, limit: int,
+                offset: int = 0) -> list[TimelineEntry]:
+        sql = (f"SELECT p.*, {_COUNTS} FROM posts p WHERE {self._where}{extra} "
+               f"ORDER BY p.sort_ts {order}, p.id {order} LIMIT ? OFFSET ?")
+        rows = self.db.execute(sql, [*self._args, *args, limit, offset]).fetchall()
+        entries = [entry_from_row(row) for row in rows]
+        return entries if order == "DESC" else entries[::-1]
+
+    def count(self) -> int:
+        if self.scope.kind == "home":
+            # Per followed feed, over an index that holds only visible posts.
+            return self.db.execute(
+                "SELECT coalesce(sum((SELECT count(*) FROM posts p INDEXED BY "
+                f"posts_visible_by_node WHERE p.service = f.service AND p.node = f.node AND "
+                f"{VISIBLE})), 0) FROM feeds f WHERE f.followed = 1 OR f.own = 1"
+            ).fetchone()[0]
+        return self.db.execute(f"SELECT count(*) FROM posts p WHERE {self._where}",
+                               self._args).fetchone()[0]
+
+    def newest(self, limit: int) -> list[TimelineEntry]:
+        return self._select("", [], "DESC", limit)
+
+    def oldest(self, limit: int) -> list[TimelineEntry]:
+        return self._select("", [], "ASC", limit)
+
+    def older_than(self, sort_key: tuple[object, ...], limit: int) -> list[TimelineEntry]:
+        return self._select(" AND (p.sort_ts, p.id) < (?, ?)", list(sort_key), "DESC", limit)
+
+    def newer_than(self, sort_key: tuple[object, ...], limit: int) -> list[TimelineEntry]:
+        return self._select(" AND (p.sort_ts, p.id) > (?, ?)", list(sort_key), "ASC", limit)
+
+    def at_offset(self, offset: int, limit: int) -> list[TimelineEntry]:
+        return self._select("", [], "DESC", limit, offset)
+
+    def next_unread(self, after: tuple[object, ...] | None = None) -> TimelineEntry | None:
+        """The first unread post older than ``after`` (or the newest unread), in this scope."""
+        extra, args = " AND p.is_read = 0", []
+        if after is not None:
+            extra += " AND (p.sort_ts, p.id) < (?, ?)"
+            args = list(after)
+        found = self._select(extra, args, "DESC", 1)
+        if not found and after is not None:
+            found = self._select(" AND p.is_read = 0", [], "DESC", 1)
+        return found[0] if found else None
+
+    def mark_all_read(self) -> int:
+        return self.db.execute(f"UPDATE posts SET is_read = 1 WHERE id IN (SELECT p.id FROM "
+                               f"posts p WHERE {self._where} AND p.is_read = 0)",
+                               self._args).rowcount
