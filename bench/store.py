@@ -92,7 +92,7 @@ def main() -> None:
          None),
         ("thread of a post (30 comments)", lambda: store.thread(root), None),
         ("next unread", lambda: home.next_unread(deep_key), None),
-        ("search 'tomato evening'", lambda: store.timeline(Scope.search("tomato")).newest(50),
+        ("search 'tomato' (10% of posts match)", lambda: store.timeline(Scope.search("tomato")).newest(50),
          None),
         ("home count (for the scrollbar)", home.count,
          lambda: plain.execute("SELECT count(*) FROM posts").fetchone()),

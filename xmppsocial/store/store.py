@@ -168,7 +168,7 @@ class Store:
         if post.comments is not None:
             who |= {row[0] for row in self.db.execute(
                 "SELECT author_jid FROM posts WHERE service = ? AND node = ? AND is_like = 1 "
-                "AND author_verified = 1 AND retracted = 0",
+                "AND (author_verified = 1 OR publisher IS NULL) AND retracted = 0",
                 (post.comments.service, post.comments.node)) if row[0]}
         return who
 

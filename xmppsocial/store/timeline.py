@@ -22,7 +22,8 @@ _COUNTS = """
         AND r.reply_item = p.item_id AND r.retracted = 0) AS comments,
     (SELECT count(*) FROM (
         SELECT c.author_jid FROM posts c WHERE c.service = p.comments_service
-            AND c.node = p.comments_node AND c.is_like = 1 AND c.author_verified = 1
+            AND c.node = p.comments_node AND c.is_like = 1
+            AND (c.author_verified = 1 OR c.publisher IS NULL)
             AND c.retracted = 0
         UNION SELECT a.jid FROM attachment_likes a WHERE a.service = p.service
             AND a.node = p.node AND a.item_id = p.item_id)) AS likes

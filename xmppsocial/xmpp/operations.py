@@ -122,6 +122,9 @@ class Operations:
     async def publish_entry(self, node: NodeRef, item_id: str, entry: ET.Element) -> str:
         """Publish a ready entry as is (outbox replays, imports of other clients' XML)."""
         self._require_online()
+        if self._owns(node.service) and not node.is_comments:
+            # Never let the server autocreate a one-item node under our posts.
+            await nodes.ensure_blog(self.client, node.service, node.node, self.default_access)
         return await publishing.publish(self.client, node.service, node.node, item_id, entry)
 
     async def retract(self, ref: PostRef) -> None:
@@ -216,7 +219,11 @@ class Operations:
                     or exc.has("feature-not-implemented")):
                 raise
         for comment in await self.comments(post):
-            if comment.is_like and comment.author.verified and comment.author.jid:
+            # Prosody 0.12 hides item publishers on PEP (no itemreply option), so a like
+            # whose publisher is unknown counts by its claimed author; a known publisher
+            # that differs from the claim does not count.
+            trusted = comment.author.verified or comment.publisher is None
+            if comment.is_like and trusted and comment.author.jid:
                 who.add(comment.author.jid)
         return who
 

@@ -12,6 +12,7 @@ import logging
 import random
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
@@ -207,3 +208,51 @@ class XmppService(Operations):
 
     def payload_text(self, element: ET.Element) -> str:
         return ET.tostring(element, encoding="unicode")
+
+
+class Outbox(Protocol):
+    """What the service needs from the store's outbox (xmppsocial.store.Store has it)."""
+
+    def pending(self) -> list[Any]: ...
+
+    def sent(self, outbox_id: int) -> None: ...
+
+    def attempt_failed(self, outbox_id: int, error: str) -> None: ...
+
+    def enqueue(self, kind: str, node: NodeRef, item_id: str, payload: str = "") -> int: ...
+
+
+async def publish_or_queue(service: XmppService, outbox: Outbox, post: Post,
+                           access: str | None = None) -> str | None:
+    """Publish now, or keep the post in the outbox when offline; returns the item id once
+    published, None when queued. The item id makes a later resend replace, not duplicate."""
+    from xmppsocial.microblog import build_entry
+
+    if service.state is ConnectionState.ONLINE:
+        try:
+            return await service.publish_post(post, access)
+        except ServiceError as exc:
+            if not exc.has("offline") and not exc.has("timeout"):
+                raise
+    outbox.enqueue("publish", post.ref.node_ref, post.item_id,
+                   ET.tostring(build_entry(post), encoding="unicode"))
+    return None
+
+
+async def flush_outbox(service: XmppService, outbox: Outbox) -> int:
+    """Send what waited in the outbox, oldest first; each item once. Returns how many went."""
+    sent = 0
+    for item in outbox.pending():
+        try:
+            if item.kind == "retract":
+                await service.retract(PostRef(item.node.service, item.node.node, item.item_id))
+            else:
+                await service.publish_entry(item.node, item.item_id, ET.fromstring(item.payload))
+        except ServiceError as exc:
+            outbox.attempt_failed(item.id, exc.message)
+            if exc.has("offline") or exc.has("timeout"):
+                break
+            continue
+        outbox.sent(item.id)
+        sent += 1
+    return sent
