@@ -188,3 +188,60 @@ async def test_capabilities_advertise_notify_only_when_opted_in(xmpp_server, new
     finally:
         await alice.stop()
         await bob.stop()
+
+
+async def test_untrusted_certificate_state(xmpp_server, new_account) -> None:
+    good = await new_account("dave")
+    service = XmppService(ConnectionSettings(good.jid, good.password, good.host, good.port,
+                                             ca_file=None), Recorder())
+    with pytest.raises(ConnectError):
+        await service.start(timeout=15)
+    assert service.state is ConnectionState.CERT_REJECTED
+    assert service._reconnector is None
+    await service.stop()
+
+
+async def test_payload_less_push_is_fetched_by_id(xmpp_server, new_account) -> None:
+    from xmppsocial.xmpp import nodes
+
+    alice, _ = await online(await new_account("alice"))
+    bob, seen = await online(await new_account("bob"))
+    feed = NodeRef(alice.jid, "urn:xmpp:pubsub-social-feed:1:notes")
+    try:
+        await nodes.create(alice.client, feed.service, feed.node, [
+            {"pubsub#access_model": "open", "pubsub#max_items": "max",
+             "pubsub#deliver_payloads": "0"}])
+        await bob.follow(feed)
+        fetched_by_id: list[list[str]] = []
+        original = bob.fetch_by_ids
+
+        async def recording(node, ids):
+            fetched_by_id.append(list(ids))
+            return await original(node, ids)
+
+        bob.fetch_by_ids = recording
+        post = a_post(alice.jid, "quiet-post-01", "Quiet", "no payload in the push")
+        from dataclasses import replace
+        await alice.publish_post(replace(post, node=feed.node))
+        await seen.wait_for(lambda e: bool(seen.received("quiet-post-01")), 3.0)
+        (got,) = seen.received("quiet-post-01")
+        assert got.text == "no payload in the push" and got.node == feed.node
+        assert fetched_by_id == [["quiet-post-01"]]  # the push carried only the id
+    finally:
+        await alice.stop()
+        await bob.stop()
+
+
+async def test_follow_list_and_discovery(xmpp_server, new_account) -> None:
+    alice, _ = await online(await new_account("alice"))
+    bob, _ = await online(await new_account("bob"))
+    try:
+        await alice.publish_post(a_post(alice.jid, "hello-000002", "Hi", "x"), access="open")
+        await bob.follow(alice.own_blog)
+        subs = await bob.subscriptions_at(alice.jid)
+        assert [(s.node, s.state) for s in subs] == [(alice.own_blog, "subscribed")]
+        assert await bob.pubsub_services() == [xmpp_server.pubsub_domain]
+        assert alice.own_blog in await alice.blogs_of(alice.jid)
+    finally:
+        await alice.stop()
+        await bob.stop()
