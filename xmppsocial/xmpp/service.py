@@ -47,6 +47,7 @@ class XmppService(Operations):
         settings: how to reach and log in to the account.
         sink: receives every ServiceEvent, on the loop's thread.
         followed: returns the nodes to resync after each (re)connection.
+        resync_on_connect: False for one-shot commands that fetch what they need.
         notify_contacts: also advertise ``urn:xmpp:microblog:0+notify`` (contact-based
             delivery); off unless the user opts in.
         on_online: awaited after each (re)connection and resync, e.g. to flush the outbox.
@@ -56,7 +57,8 @@ class XmppService(Operations):
                  followed: Callable[[], Iterable[NodeRef]] = tuple,
                  notify_contacts: bool = False, resync_count: int = 20,
                  backoff: tuple[float, float] = (1.0, 60.0),
-                 on_online: Callable[[], object] | None = None) -> None:
+                 on_online: Callable[[], object] | None = None,
+                 resync_on_connect: bool = True) -> None:
         interests = (MICROBLOG_NODE,) if notify_contacts else ()
         super().__init__(SocialClient(settings, features=FEATURES, interests=interests))
         self.settings = settings
@@ -65,6 +67,7 @@ class XmppService(Operations):
         self.resync_count = resync_count
         self.backoff = backoff
         self.on_online = on_online
+        self.resync_on_connect = resync_on_connect
         self.state = ConnectionState.OFFLINE
         self.dedupe = Deduper()
         self._stopping = False
@@ -114,7 +117,8 @@ class XmppService(Operations):
 
     async def _came_online(self) -> None:
         self._set_state(ConnectionState.ONLINE)
-        await self.resync()
+        if self.resync_on_connect:
+            await self.resync()
         if self.on_online is not None:
             result = self.on_online()
             if asyncio.iscoroutine(result):

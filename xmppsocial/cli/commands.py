@@ -1,0 +1,267 @@
+"""The verbs: each connects, does one thing, prints a result, and returns an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from xmppsocial import paths
+from xmppsocial.cli import output
+from xmppsocial.cli.session import (
+    EXIT_CONNECT,
+    EXIT_REFUSED,
+    EXIT_USAGE,
+    CommandError,
+    account_from_args,
+    password_for,
+)
+from xmppsocial.compose import comment, edited, new_post
+from xmppsocial.model import MICROBLOG_NODE, NodeRef, Post, PostRef
+from xmppsocial.store import Store
+from xmppsocial.uris import is_valid_item_id
+
+
+@dataclass
+class Context:
+    service: object  # XmppService; typed loosely so importing this module stays light
+    store: Store
+    me: str
+    name: str
+
+
+@asynccontextmanager
+async def connected(args: argparse.Namespace) -> AsyncIterator[Context]:
+    from xmppsocial.xmpp.client import ConnectError, ConnectionSettings
+    from xmppsocial.xmpp.service import XmppService
+
+    account = account_from_args(args)
+    settings = ConnectionSettings(account.jid, password_for(account), account.host,
+                                  account.port, account.ca_file, account.verify_tls)
+    store = Store(paths.database_file())
+    service = XmppService(settings, lambda event: None, resync_on_connect=False)
+    try:
+        try:
+            await service.start(timeout=30)
+        except ConnectError as exc:
+            raise CommandError(f"{exc.state.value}: {exc.reason}", EXIT_CONNECT) from None
+        yield Context(service, store, service.jid, account.jid.split("@", 1)[0])
+    finally:
+        await service.stop()
+        store.close()
+
+
+def read_text(args: argparse.Namespace) -> str:
+    """TEXT, or standard input for '-' or a pipe."""
+    if args.text == "-" or (args.text is None and not sys.stdin.isatty()):
+        return sys.stdin.read()
+    return args.text or ""
+
+
+def target(args: argparse.Namespace, me: str, jid: str | None = None) -> NodeRef:
+    return NodeRef(getattr(args, "to", None) or jid or me, args.node or MICROBLOG_NODE)
+
+
+async def _refusing(ctx: Context, work, draft_key: str | None = None,
+                    draft_text: str = "", title: str = ""):
+    """Run ``work``; a server refusal becomes exit 4, keeping the text as a draft."""
+    from xmppsocial.xmpp.iq import ServiceError
+
+    try:
+        return await work
+    except ServiceError as exc:
+        note = ""
+        if draft_key and draft_text:
+            ctx.store.save_draft(draft_key, title=title, body=draft_text)
+            note = f" (your text was kept as draft '{draft_key}')"
+        raise CommandError(f"refused: {exc.condition}: {exc.message}{note}",
+                           EXIT_REFUSED) from None
+
+
+async def _post(ctx: Context, ref: PostRef) -> Post:
+    post = await _refusing(ctx, ctx.service.fetch_post(ref))
+    if post is None:
+        raise CommandError(f"refused: item-not-found: no post {ref.item} at {ref.service}",
+                           EXIT_REFUSED)
+    return post
+
+
+async def cmd_post(args: argparse.Namespace) -> int:
+    text = read_text(args)
+    if not text.strip():
+        raise CommandError("nothing to post: give TEXT, '-' or a pipe", EXIT_USAGE)
+    if args.id and not is_valid_item_id(args.id):
+        raise CommandError("--id: 6 to 128 characters from A-Z a-z 0-9 . _ ~ -", EXIT_USAGE)
+    async with connected(args) as ctx:
+        node = target(args, ctx.me)
+        post = new_post(service=node.service, author_name=ctx.name, markdown=text,
+                        title=args.title or "", tags=args.tag, node=node.node,
+                        item_id=args.id)
+        if node.node == MICROBLOG_NODE and node.service == ctx.me:
+            comments = await _refusing(ctx, ctx.service.create_comments_node(post.item_id),
+                                       "post", text, args.title or "")
+            from dataclasses import replace
+            post = replace(post, comments=comments)
+        item = await _refusing(ctx, ctx.service.publish_post(post, args.access), "post", text,
+                               args.title or "")
+        ctx.store.upsert_posts([post])
+        ctx.store.set_feed(node, own=node.service == ctx.me)
+        print(item)
+    return 0
+
+
+async def cmd_reply(args: argparse.Namespace) -> int:
+    text = read_text(args)
+    if not text.strip():
+        raise CommandError("nothing to reply: give TEXT, '-' or a pipe", EXIT_USAGE)
+    async with connected(args) as ctx:
+        node = target(args, ctx.me)
+        parent = await _post(ctx, PostRef(node.service, node.node, args.item_id))
+        if parent.comments is None:
+            raise CommandError("refused: this post has no comments node", EXIT_REFUSED)
+        note = comment(parent, service=ctx.me, author_name=ctx.name, markdown=text)
+        await _refusing(ctx, ctx.service.publish_comment(note), f"reply:{args.item_id}", text)
+        print(note.item_id)
+    return 0
+
+
+async def cmd_edit(args: argparse.Namespace) -> int:
+    text = read_text(args) if (args.text is not None or not sys.stdin.isatty()) else None
+    async with connected(args) as ctx:
+        node = target(args, ctx.me)
+        post = await _post(ctx, PostRef(node.service, node.node, args.item_id))
+        new = edited(post, markdown=text or None, title=args.title,
+                     tags=tuple(args.tag) if args.tag is not None else None)
+        item = await _refusing(ctx, ctx.service.publish_post(new), f"edit:{args.item_id}",
+                               text or "", args.title or "")
+        ctx.store.upsert_posts([new])
+        print(item)
+    return 0
+
+
+async def cmd_retract(args: argparse.Namespace) -> int:
+    async with connected(args) as ctx:
+        node = target(args, ctx.me)
+        ref = PostRef(node.service, node.node, args.item_id)
+        await _refusing(ctx, ctx.service.retract(ref))
+        ctx.store.retract([ref])
+    return 0
+
+
+async def _likes(ctx: Context, posts: list[Post]) -> list[tuple[Post, int]]:
+    counts = await asyncio.gather(*(ctx.service.likers(p) for p in posts),
+                                  return_exceptions=True)
+    return [(p, len(c) if isinstance(c, set) else 0) for p, c in zip(posts, counts, strict=True)]
+
+
+async def cmd_read(args: argparse.Namespace) -> int:
+    from xmppsocial.xmpp.reading import Cursor
+
+    if args.limit < 1:
+        raise CommandError("--limit: expected a positive number", EXIT_USAGE)
+    async with connected(args) as ctx:
+        node = NodeRef(args.blog or ctx.me, args.node or MICROBLOG_NODE)
+        if args.comments:
+            parent = await _post(ctx, PostRef(node.service, node.node, args.comments))
+            posts = [p for p in await _refusing(ctx, ctx.service.comments(parent))
+                     if not p.is_like][: args.limit]
+            cursor = None
+        elif args.more:
+            feed = ctx.store.feed(node)
+            if feed is None or not feed.cursor:
+                raise CommandError("--more: nothing older to show (read this blog first)",
+                                   EXIT_USAGE)
+            page = await _refusing(ctx, ctx.service.fetch_older(
+                node, Cursor.decode(feed.cursor), args.limit))
+            posts, cursor = list(page.posts), page.cursor
+        elif args.before:
+            posts, cursor = await _before(ctx, node, args.before, args.limit)
+        else:
+            page = await _refusing(ctx, ctx.service.fetch_latest(node, args.limit,
+                                                                 deliver=False))
+            posts, cursor = list(page.posts), page.cursor
+        if not args.comments:
+            posts.sort(key=lambda p: (p.published, p.item_id), reverse=True)
+            ctx.store.upsert_posts(posts)
+            ctx.store.set_cursor(node, cursor.encode() if cursor else None)
+        with_likes = await _likes(ctx, posts)
+    if args.json:
+        print(output.dumps(with_likes))
+    else:
+        if not posts:
+            print("no posts", file=sys.stderr)
+        print("\n".join(output.post_text(p, n) for p, n in with_likes), end="")
+    return 0
+
+
+async def _before(ctx: Context, node: NodeRef, item_id: str, limit: int):
+    """The page older than ``item_id``: walk pages until it shows up (RSM cursors are opaque,
+    so an item id cannot be turned into one directly)."""
+    page = await _refusing(ctx, ctx.service.fetch_latest(node, max(limit, 20), deliver=False))
+    seen: list[Post] = list(page.posts)
+    for _ in range(200):
+        ids = [p.item_id for p in seen]
+        if item_id in ids:
+            rest = seen[ids.index(item_id) + 1:]
+            while len(rest) < limit and page.cursor is not None:
+                page = await _refusing(ctx, ctx.service.fetch_older(node, page.cursor, limit))
+                rest += page.posts
+            more = page.cursor if len(rest) > limit or page.cursor else None
+            return rest[:limit], more
+        if page.cursor is None:
+            break
+        page = await _refusing(ctx, ctx.service.fetch_older(node, page.cursor, max(limit, 20)))
+        seen += page.posts
+    raise CommandError(f"refused: item-not-found: {item_id} is not on this blog", EXIT_REFUSED)
+
+
+async def cmd_follow(args: argparse.Namespace, follow: bool = True) -> int:
+    async with connected(args) as ctx:
+        node = NodeRef(args.blog, args.node or MICROBLOG_NODE)
+        if follow:
+            sub = await _refusing(ctx, ctx.service.follow(node))
+            if sub.state != "subscribed":
+                print(f"{sub.state}: the blog's owner must approve", file=sys.stderr)
+        else:
+            await _refusing(ctx, ctx.service.unfollow(node))
+        ctx.store.set_feed(node, followed=follow)
+    return 0
+
+
+async def cmd_following(args: argparse.Namespace) -> int:
+    """The follows this client made. Servers cannot say which PEP blogs we follow (ejabberd
+    lists subscriptions at our JID without naming whose node they are)."""
+    import json
+
+    store = Store(paths.database_file())
+    try:
+        rows = sorted((f.node for f in store.feeds() if f.followed),
+                      key=lambda n: (n.service, n.node))
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([{"service": n.service, "node": n.node} for n in rows], indent=2))
+    else:
+        for n in rows:
+            print(n.service if n.node == MICROBLOG_NODE else f"{n.service} {n.node}")
+    return 0
+
+
+async def cmd_followers(args: argparse.Namespace) -> int:
+    import json
+
+    async with connected(args) as ctx:
+        jids = sorted(await _refusing(ctx, ctx.service.subscribers()))
+    print(json.dumps(jids, indent=2) if args.json else "\n".join(jids))
+    return 0
+
+
+COMMANDS = {
+    "post": cmd_post, "reply": cmd_reply, "edit": cmd_edit, "retract": cmd_retract,
+    "read": cmd_read, "follow": cmd_follow,
+    "unfollow": lambda args: cmd_follow(args, follow=False),
+    "following": cmd_following, "followers": cmd_followers,
+}
