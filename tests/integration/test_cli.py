@@ -137,3 +137,25 @@ async def test_a_refused_post_is_kept_as_a_draft(xmpp_server, new_account, alice
     assert store.draft("post").body == "my precious words"
     store.close()
     assert NodeRef(carol.jid)  # the target existed; the refusal came from the server
+
+
+async def test_export_atom_reads_back_with_feedparser_and_opml_lists_follows(
+        xmpp_server, new_account, alice_cli, tmp_path) -> None:
+    import feedparser
+
+    for n in range(3):
+        code, _, err = await alice_cli("post", f"Post *number* {n}", "--title", f"T{n}",
+                                       "--tag", "x", "--access", "open")
+        assert code == 0, err
+    target = tmp_path / "blog.atom"
+    code, _, err = await alice_cli("export", "--atom", "-o", str(target))
+    assert code == 0, err
+    parsed = feedparser.parse(target.read_bytes())
+    assert not parsed.bozo, parsed.bozo_exception
+    assert [e.title for e in parsed.entries] == ["T2", "T1", "T0"]
+    assert "number" in parsed.entries[0].content[0].value
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    bob = Cli(await new_account("bob"), tmp_path / "bob")
+    assert (await bob("follow", alice_cli.settings.jid))[0] == 0
+    code, out, _ = await bob("export", "--opml")
+    assert f'xmlUrl="xmpp:{alice_cli.settings.jid}?;node=urn%3Axmpp%3Amicroblog%3A0"' in out

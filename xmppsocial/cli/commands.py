@@ -259,9 +259,36 @@ async def cmd_followers(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from xmppsocial import exporting
+
+    async with connected(args) as ctx:
+        if args.opml:
+            follows = [f.node for f in ctx.store.feeds() if f.followed]
+            text = exporting.opml(follows, ctx.me)
+        else:
+            blog = NodeRef(ctx.me, MICROBLOG_NODE)
+            page = await _refusing(ctx, ctx.service.fetch_latest(blog, 100, deliver=False))
+            posts = list(page.posts)
+            while page.cursor is not None:
+                page = await _refusing(ctx, ctx.service.fetch_older(blog, page.cursor, 100))
+                posts += page.posts
+            posts.sort(key=lambda p: (p.published, p.item_id), reverse=True)
+            text = exporting.atom_feed(blog, posts)
+    if args.output:
+        from xmppsocial.paths import write_private
+
+        write_private(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 COMMANDS = {
     "post": cmd_post, "reply": cmd_reply, "edit": cmd_edit, "retract": cmd_retract,
     "read": cmd_read, "follow": cmd_follow,
     "unfollow": lambda args: cmd_follow(args, follow=False),
-    "following": cmd_following, "followers": cmd_followers,
+    "following": cmd_following, "followers": cmd_followers, "export": cmd_export,
 }

@@ -1,0 +1,46 @@
+"""My blog as an Atom feed, my follows as OPML: the way out to other readers."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+
+from xmppsocial.microblog import ATOM, build_entry, format_date
+from xmppsocial.model import NodeRef, Post
+from xmppsocial.uris import pubsub_uri
+
+
+def atom_feed(blog: NodeRef, posts: list[Post], title: str = "") -> str:
+    """A standalone Atom document of ``posts`` (newest first), readable by any feed reader."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = title or f"{blog.service}'s blog"
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = pubsub_uri(blog.service, blog.node)
+    newest = max((p.updated for p in posts), default=datetime.now(UTC))
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = format_date(newest)
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=pubsub_uri(blog.service, blog.node))
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = blog.service.split("@", 1)[0]
+    ET.SubElement(author, f"{{{ATOM}}}uri").text = f"xmpp:{blog.service}"
+    ET.SubElement(feed, f"{{{ATOM}}}generator").text = "xmppsocial"
+    for post in posts:
+        feed.append(build_entry(post))
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")
+
+
+def opml(follows: list[NodeRef], owner: str) -> str:
+    """An OPML list of followed blogs; each outline points at the blog's xmpp: URI."""
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = f"Blogs {owner} follows"
+    ET.SubElement(head, "dateCreated").text = datetime.now(UTC).strftime(
+        "%a, %d %b %Y %H:%M:%S GMT")
+    body = ET.SubElement(root, "body")
+    for node in follows:
+        ET.SubElement(body, "outline", type="xmpp", text=node.service,
+                      title=node.service if node.node.startswith("urn:xmpp:microblog:0")
+                      else f"{node.service} {node.node}",
+                      xmlUrl=pubsub_uri(node.service, node.node))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode")
