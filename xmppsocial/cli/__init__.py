@@ -19,10 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     # slixmpp logs refusals on its own; the command reports them once, readably.
     logging.getLogger("slixmpp").setLevel(logging.CRITICAL)
     if args.command is None:
-        from xmppsocial.ui.app import XmppSocialApp
-
-        XmppSocialApp().run()
-        return 0
+        return run_tui(args)
     from xmppsocial.cli.commands import COMMANDS
 
     command = COMMANDS.get(args.command)
@@ -36,6 +33,35 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 130
+
+
+def run_tui(args) -> int:  # type: ignore[no-untyped-def]
+    from xmppsocial import paths
+    from xmppsocial.cli.session import account_from_args, password_for
+    from xmppsocial.store import Store, StoreError
+    from xmppsocial.ui.launch import build_app
+
+    try:
+        account = account_from_args(args)
+        password = password_for(account)
+    except CommandError as exc:
+        if exc.code != 2:
+            print(f"xmppsocial: {exc}", file=sys.stderr)
+            return exc.code
+        account, password = None, None  # no account yet: open offline
+    notice = ""
+    try:
+        store = Store(paths.database_file())
+    except StoreError as exc:
+        # The file is left alone; the session still works, from memory.
+        store, notice = Store(":memory:"), f"{exc}. Running without a cache this time."
+    try:
+        app = build_app(store, account, password)
+        app.startup_notice = notice
+        app.run()
+    finally:
+        store.close()
+    return 0
 
 
 if __name__ == "__main__":

@@ -122,6 +122,17 @@ class Timeline:
     def at_offset(self, offset: int, limit: int) -> list[TimelineEntry]:
         return self._select("", [], "DESC", limit, offset)
 
+    def entry(self, key: tuple[str, str, str]) -> TimelineEntry | None:
+        """One post of this timeline by key, or None when it is not in it."""
+        found = self._select(" AND p.service = ? AND p.node = ? AND p.item_id = ?", list(key),
+                             "DESC", 1)
+        return found[0] if found else None
+
+    def position(self, sort_key: tuple[object, ...]) -> int:
+        """How many posts of this timeline come before the one with ``sort_key``."""
+        return self.db.execute(f"SELECT count(*) FROM posts p WHERE {self._where} AND "
+                               "(p.sort_ts, p.id) > (?, ?)", [*self._args, *sort_key]).fetchone()[0]
+
     def next_unread(self, after: tuple[object, ...] | None = None) -> TimelineEntry | None:
         """The first unread post older than ``after`` (or the newest unread), in this scope."""
         extra, args = " AND p.is_read = 0", []

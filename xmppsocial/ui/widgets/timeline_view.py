@@ -74,13 +74,23 @@ class TimelineView(ScrollView, can_focus=True):
     class Highlighted(Message):
         """The cursor moved to a post."""
 
+        view: TimelineView
         row: TimelineRow
+
+        @property
+        def control(self) -> TimelineView:
+            return self.view
 
     @dataclass
     class Selected(Message):
         """The reader pressed enter on a post."""
 
+        view: TimelineView
         row: TimelineRow
+
+        @property
+        def control(self) -> TimelineView:
+            return self.view
 
     def __init__(self, rows: TimelineRows, *, clock: Callable[[], datetime] | None = None,
                  name: str | None = None, id: str | None = None,
@@ -137,7 +147,7 @@ class TimelineView(ScrollView, can_focus=True):
                               force=True, immediate=True)
         row = self.current
         if row is not None:
-            self.post_message(self.Highlighted(row))
+            self.post_message(self.Highlighted(self, row))
 
     def _move(self, index: int) -> None:
         self.cursor = max(0, min(index, len(self.rows) - 1))
@@ -166,7 +176,7 @@ class TimelineView(ScrollView, can_focus=True):
     def action_select(self) -> None:
         row = self.current
         if row is not None:
-            self.post_message(self.Selected(row))
+            self.post_message(self.Selected(self, row))
 
     def on_click(self, event: object) -> None:
         y = getattr(event, "y", 0) + self.scroll_offset.y

@@ -1,0 +1,93 @@
+"""An in-memory SocialService: the same interface as XmppService, for pilot tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from xmppsocial.events import ConnectionChanged, PostsReceived, PostsRetracted
+from xmppsocial.model import COMMENTS_NODE_PREFIX, MICROBLOG_NODE, ConnectionState, NodeRef, Post
+
+
+@dataclass
+class FakePage:
+    node: NodeRef
+    posts: tuple[Post, ...]
+    cursor: None = None
+
+
+@dataclass
+class FakeService:
+    jid: str
+    sink: object
+    state: ConnectionState = ConnectionState.OFFLINE
+    blogs: dict[NodeRef, dict[str, Post]] = field(default_factory=dict)
+    calls: list[tuple[str, object]] = field(default_factory=list)
+    fail_publish: str | None = None
+
+    @property
+    def own_blog(self) -> NodeRef:
+        return NodeRef(self.jid, MICROBLOG_NODE)
+
+    def emit(self, event: object) -> None:
+        self.sink(event)  # type: ignore[operator]
+
+    async def start(self, timeout: float = 30.0) -> None:
+        self.state = ConnectionState.ONLINE
+        self.emit(ConnectionChanged(ConnectionState.ONLINE))
+
+    async def stop(self) -> None:
+        self.state = ConnectionState.OFFLINE
+
+    def push(self, *posts: Post) -> None:
+        """Another account published: the server pushes to us."""
+        for post in posts:
+            self.blogs.setdefault(NodeRef(post.service, post.node), {})[post.item_id] = post
+        self.emit(PostsReceived(posts, live=True))
+
+    def retract_remote(self, post: Post) -> None:
+        self.blogs.get(NodeRef(post.service, post.node), {}).pop(post.item_id, None)
+        self.emit(PostsRetracted((post.ref,)))
+
+    async def publish_post(self, post: Post, access: str | None = None) -> str:
+        from xmppsocial.xmpp.iq import ServiceError
+
+        self.calls.append(("publish", post))
+        if self.fail_publish:
+            raise ServiceError(self.fail_publish, text="refused by the fake server")
+        self.blogs.setdefault(NodeRef(post.service, post.node), {})[post.item_id] = post
+        return post.item_id
+
+    async def publish_comment(self, comment: Post) -> str:
+        self.calls.append(("comment", comment))
+        return await self.publish_post(comment)
+
+    async def create_comments_node(self, item_id: str) -> NodeRef:
+        return NodeRef(self.jid, COMMENTS_NODE_PREFIX + item_id)
+
+    async def retract(self, ref) -> None:  # type: ignore[no-untyped-def]
+        self.calls.append(("retract", ref))
+
+    async def fetch_latest(self, node: NodeRef, count: int = 20, *, deliver: bool = True):
+        posts = tuple(sorted(self.blogs.get(node, {}).values(), key=lambda p: p.published,
+                             reverse=True)[:count])
+        if deliver and posts:
+            self.emit(PostsReceived(posts, live=False))
+        return FakePage(node, posts)
+
+    async def follow(self, node: NodeRef):  # type: ignore[no-untyped-def]
+        self.calls.append(("follow", node))
+
+    async def unfollow(self, node: NodeRef) -> None:
+        self.calls.append(("unfollow", node))
+
+    async def subscribers(self, node: NodeRef | None = None) -> list[str]:
+        return []
+
+    async def access_model(self, node: NodeRef | None = None) -> str:
+        return "open"
+
+    async def like(self, post: Post, heart_comment: Post | None = None) -> str:
+        self.calls.append(("like", post.ref))
+        if heart_comment is not None:
+            await self.publish_comment(replace(heart_comment))
+        return "comment"

@@ -1,0 +1,191 @@
+"""The main screen driven by keys, with a fake service: what the user sees and what is sent."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Input, Static, TextArea
+
+from tests.ui.conftest import BOB, ME
+from tests.unit.store_factory import make_post
+from xmppsocial.model import ConnectionState, NodeRef
+from xmppsocial.ui.screens.blog import BlogScreen
+from xmppsocial.ui.screens.compose import ComposeScreen
+from xmppsocial.ui.screens.help import HelpScreen
+
+
+def thread_text(app) -> str:
+    return str(app.query_one("#thread-body", Static).render())
+
+
+async def test_opens_on_the_cache_and_goes_online(app_with_fake) -> None:
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.2)
+        assert app.status.state is ConnectionState.ONLINE
+        assert app.feed.current.title == "Post number 29"
+        text = thread_text(app)
+        assert "Post number 29" in text and "Nice garden!" in text and "♥ 1" in text
+        assert app.feed.border_title == "Feed · 30 posts"
+
+
+async def test_a_push_at_the_top_appears_at_once(app_with_fake) -> None:
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        holder["service"].push(make_post(BOB, "fresh-00001", minutes=10_000, title="Fresh!"))
+        await pilot.pause(0.1)
+        assert app.feed.current.title == "Fresh!"
+        assert "Fresh!" in thread_text(app)
+
+
+async def test_a_push_while_reading_below_keeps_the_place_and_shows_a_bar(app_with_fake) -> None:
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("j", "j", "j", "j", "j", "j", "j", "j")
+        before = (app.feed.cursor, app.feed.current.key, app.feed.scroll_offset.y)
+        holder["service"].push(make_post(BOB, "fresh-00001", minutes=10_000, title="Fresh!"),
+                               make_post(BOB, "fresh-00002", minutes=10_001, title="Fresher"))
+        await pilot.pause(0.1)
+        assert (app.feed.cursor, app.feed.current.key, app.feed.scroll_offset.y) == before
+        bar = app.query_one("#new-posts", Static)
+        assert bar.has_class("shown") and "2 new posts" in str(bar.render())
+        await pilot.press("g")
+        await pilot.pause(0.1)
+        assert app.feed.current.title == "Fresher"
+        assert not bar.has_class("shown")
+
+
+async def test_escape_keeps_the_draft_and_ctrl_s_sends(app_with_fake) -> None:
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ComposeScreen)
+        await pilot.press(*"Hello *there*")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.store.draft("new").body == "Hello *there*"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.query_one("#body", TextArea).text == "Hello *there*"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        kind, post = holder["service"].calls[-1]
+        assert kind == "publish" and post.text == "Hello *there*" and post.service == ME
+        assert post.comments is not None
+        assert app.store.draft("new") is None
+        assert app.feed.current.title == "Hello there"
+
+
+async def test_a_refused_publish_keeps_the_text(app_with_fake) -> None:
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        holder["service"].fail_publish = "forbidden"
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Precious words")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert app.store.draft("new").body == "Precious words"
+        assert any("refused by the fake server" in str(n.message)
+                   for n in app._notifications)
+
+
+async def test_reply_comments_on_the_selected_post(app_with_fake) -> None:
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"Agreed")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        kind, note = holder["service"].calls[-2]
+        assert kind == "comment" and note.title == "Agreed"
+        assert note.node.endswith("post-00029")
+        assert "Agreed" in thread_text(app)
+
+
+async def test_delete_asks_first_then_retracts(app_with_fake) -> None:
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("j", "j")  # post 27 is mine (27 % 3 == 0)
+        await pilot.pause(0.1)
+        assert app.feed.current.title == "Post number 27"
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("n")  # no: nothing happens
+        await pilot.pause()
+        assert not any(c[0] == "retract" for c in holder["service"].calls)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        assert ("retract", app.feed.current and holder["service"].calls[-1][1]) and \
+            holder["service"].calls[-1][0] == "retract"
+        assert app.feed.current.retracted
+
+
+async def test_like_and_follow_keys_call_the_service(app_with_fake) -> None:
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("j")  # post 28, bob's, followed
+        await pilot.press("l")
+        await app.workers.wait_for_complete()
+        assert ("like", app.feed.current and holder["service"].calls[0][1])[0] == "like"
+        await pilot.press("f")
+        await app.workers.wait_for_complete()
+        assert holder["service"].calls[-1] == ("unfollow", NodeRef(BOB))
+        assert not app.store.feed(NodeRef(BOB)).followed
+
+
+async def test_blog_view_follow_button_toggles(app_with_fake) -> None:
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("j")
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BlogScreen)
+        button = app.screen.query_one("#follow", Button)
+        assert str(button.label) == "Following ✓"
+        await pilot.click("#follow")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert holder["service"].calls[-1] == ("unfollow", NodeRef(BOB))
+        assert str(button.label) == "Follow"
+        await pilot.press("f")  # the keyboard works as well as the mouse
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert holder["service"].calls[-1] == ("follow", NodeRef(BOB))
+        assert str(button.label) == "Following ✓"
+
+
+async def test_search_next_unread_and_help(app_with_fake) -> None:
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert app.query_one("#search", Input).has_focus
+        await pilot.press(*"number 7", "enter")
+        await pilot.pause()
+        assert app.feed.current.title == "Post number 7"
+        await pilot.press("h")
+        await pilot.pause()
+        app.store.mark_read([make_post(BOB, f"post-{n:05d}").ref for n in range(20, 30)])
+        app.store.mark_read([make_post(ME, f"post-{n:05d}").ref for n in range(20, 30)])
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.feed.current.title == "Post number 19"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)

@@ -1,0 +1,93 @@
+"""The thread pane: one post in full, with its comments and replies as a tree."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from xmppsocial.model import Post
+from xmppsocial.render import render_post
+from xmppsocial.sanitize import clean_line, clean_name
+
+AUDIENCE = {"open": "public", "presence": "contacts only", "whitelist": "a list of people",
+            "roster": "some contacts", "authorize": "approved followers"}
+
+
+def author_line(post: Post) -> str:
+    name = clean_name(post.author.display)
+    jid = post.author.jid or post.publisher or ""
+    if post.is_repeat and post.publisher:
+        return f"{name} <{jid}> · repeated by {post.publisher}"
+    if not post.author.verified and post.publisher and post.author.jid != post.publisher:
+        return f"{name} <{jid}> · unverified author"
+    return f"{name} <{jid}>" if jid and jid != name else name
+
+
+def stamp(when: datetime) -> str:
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
+def render_thread(post: Post, comments: list[Post], likes: int, audience: str = "") -> Text:
+    """The whole pane as one Text: header, body, links, likes, then the comment tree."""
+    out = Text()
+    out.append(clean_line(post.title, 500) + "\n", "bold")
+    out.append(author_line(post), "italic")
+    out.append(f" · {stamp(post.published)}", "dim")
+    if post.edited:
+        out.append(f" · edited {stamp(post.updated)}", "dim")
+    if audience:
+        out.append(f" · {AUDIENCE.get(audience, audience)}", "dim")
+    out.append("\n")
+    if post.tags:
+        out.append(" ".join(f"#{clean_line(t, 64)}" for t in post.tags) + "\n", "cyan")
+    for reply in post.in_reply_to:
+        out.append(f"↪ in reply to {clean_line(reply.href or reply.ref or '', 300)}\n", "dim")
+    body = render_post(post)
+    if body.plain.strip() and body.plain.strip() != post.title.strip():
+        out.append("\n")
+        out.append_text(body)
+        out.append("\n")
+    links = [*post.enclosures, *(link for link in post.links
+                                 if not (link.rel == "alternate" and link.href.startswith("xmpp:")))]
+    if links:
+        out.append("\n")
+        for number, link in enumerate(links, 1):
+            label = clean_line(link.title or link.type or link.rel, 60)
+            out.append(f"[{number}] {label}: ", "bold")
+            out.append(clean_line(link.href, 2048) + "\n", "underline")
+    out.append(f"\n♥ {likes}  ·  💬 {len(comments)}\n", "bold" if likes else "dim")
+    for comment in comments:
+        out.append("\n│ ", "dim")
+        out.append(clean_name(comment.author.display), "bold")
+        if not comment.author.verified and comment.publisher:
+            out.append(" (unverified)", "red")
+        out.append(f" · {stamp(comment.published)}\n", "dim")
+        for line in render_post(comment).plain.split("\n"):
+            out.append("│   ", "dim")
+            out.append(line + "\n")
+    return out
+
+
+class ThreadView(VerticalScroll, can_focus=True):
+    """Shows render_thread(); keys scroll it when it has focus."""
+
+    DEFAULT_CSS = """
+    ThreadView > Static { padding: 0 1; }
+    """
+    BINDINGS = [("j", "scroll_down", "Down"), ("k", "scroll_up", "Up")]
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static("Select a post to read it here.", id="thread-body", markup=False)
+
+    def show(self, post: Post | None, comments: list[Post] = (), likes: int = 0,  # type: ignore[assignment]
+             audience: str = "") -> None:
+        body = self.query_one("#thread-body", Static)
+        self.post = post
+        if post is None:
+            body.update("Select a post to read it here.")
+        else:
+            body.update(render_thread(post, list(comments), likes, audience))
+        self.scroll_home(animate=False)
