@@ -63,3 +63,38 @@ async def test_live_post_and_reply_from_the_composer(prosody, tmp_path) -> None:
     finally:
         await alice.stop()
         store.close()
+
+
+async def test_first_run_account_screen_writes_config_and_connects(prosody, tmp_path,
+                                                                   monkeypatch) -> None:
+    import stat
+
+    from textual.widgets import Checkbox, Input
+
+    from tests.conftest import account_factory
+    from xmppsocial import paths
+    from xmppsocial.config import load_config
+    from xmppsocial.ui.screens.account import AccountScreen
+
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
+    settings = await account_factory(prosody)("newbie")
+    store = Store(":memory:")
+    app = build_app(store, None, None, first_run=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, AccountScreen)
+        screen = app.screen
+        screen.query_one("#jid", Input).value = settings.jid
+        screen.query_one("#password", Input).value = settings.password
+        screen.query_one("#remember", Checkbox).value = False
+        screen.query_one("#server", Input).value = f"{prosody.host}:{prosody.port}"
+        screen.query_one("#ca-file", Input).value = str(prosody.cafile)
+        await pilot.click("#connect")
+        await wait_until(lambda: app.status.state.value == "online", pilot)
+    config_file = paths.config_file()
+    account = load_config().account()
+    assert (account.jid, account.port, account.verify_tls) == (settings.jid, prosody.port, True)
+    assert settings.password not in config_file.read_text()
+    assert stat.S_IMODE(config_file.stat().st_mode) == 0o600
+    store.close()

@@ -48,7 +48,7 @@ def run_tui(args) -> int:  # type: ignore[no-untyped-def]
         if exc.code != 2:
             print(f"xmppsocial: {exc}", file=sys.stderr)
             return exc.code
-        account, password = None, None  # no account yet: open offline
+        account, password = None, None  # no account yet: the account screen asks
     notice = ""
     try:
         store = Store(paths.database_file())
@@ -56,7 +56,7 @@ def run_tui(args) -> int:  # type: ignore[no-untyped-def]
         # The file is left alone; the session still works, from memory.
         store, notice = Store(":memory:"), f"{exc}. Running without a cache this time."
     try:
-        app = build_app(store, account, password)
+        app = build_app(store, account, password, first_run=account is None)
         app.startup_notice = notice
         app.run()
     finally:

@@ -87,6 +87,7 @@ class XmppSocialApp(PostActions, App[None]):
         self.scope = Scope()
         self.new_posts = 0
         self.startup_notice = ""
+        self.account_setup: Callable[[object], tuple[ServiceFactory, object]] | None = None
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -127,9 +128,29 @@ class XmppSocialApp(PostActions, App[None]):
         if self.feed.current is not None:
             self._show(self.feed.current.key)
         if self.service_factory is not None:
-            self.service = self.service_factory(self._sink)
-            self.status.state = ConnectionState.CONNECTING
-            self.connect_service()
+            self.start_service()
+        elif self.account_setup is not None:
+            from xmppsocial.ui.screens.account import AccountScreen
+
+            self.push_screen(AccountScreen(), self._account_chosen)
+
+    def _account_chosen(self, form: object | None) -> None:
+        if form is None or self.account_setup is None:
+            return
+        try:
+            self.service_factory, account = self.account_setup(form)
+        except ValueError as exc:
+            self.notify(str(exc), title="Account not saved", severity="error")
+            return
+        self.account = self.status.account = account.jid  # type: ignore[attr-defined]
+        self.insecure = self.status.insecure = not account.verify_tls  # type: ignore[attr-defined]
+        self.start_service()
+
+    def start_service(self) -> None:
+        assert self.service_factory is not None
+        self.service = self.service_factory(self._sink)
+        self.status.state = ConnectionState.CONNECTING
+        self.connect_service()
 
     def _sink(self, event: ServiceEvent) -> None:
         # slixmpp calls this on the app's own loop; post_message is safe from threads too.

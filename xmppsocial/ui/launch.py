@@ -8,10 +8,41 @@ from xmppsocial.store import Store
 from xmppsocial.ui.app import XmppSocialApp
 
 
-def build_app(store: Store, account: Account | None, password: str | None) -> XmppSocialApp:
-    """The app for ``account``; without one it opens offline on the cache."""
+def build_app(store: Store, account: Account | None, password: str | None,
+              first_run: bool = False) -> XmppSocialApp:
+    """The app for ``account``; without one it opens offline on the cache, asking for an
+    account first when ``first_run``."""
     if account is None or password is None:
-        return XmppSocialApp(store)
+        app = XmppSocialApp(store)
+        if first_run:
+            app.account_setup = lambda form: account_from_form(store, form)
+        return app
+    return XmppSocialApp(store, service_factory=service_factory(store, account, password),
+                         account=account.jid, insecure=not account.verify_tls)
+
+
+def account_from_form(store: Store, form) -> tuple[object, Account]:  # type: ignore[no-untyped-def]
+    """Save what the account screen asked for (never the password) and connect with it."""
+    from pathlib import Path
+
+    from xmppsocial import secrets
+    from xmppsocial.config import Config, load_config, parse_server, save_config
+
+    host = port = None
+    if form.server:
+        host, port = parse_server(form.server)
+    account = Account(jid=form.jid, host=host, port=port,
+                      ca_file=Path(form.ca_file).expanduser() if form.ca_file else None,
+                      verify_tls=not form.allow_invalid_certificate)
+    config = load_config()
+    others = tuple(a for a in config.accounts if a.jid != account.jid)
+    save_config(Config((account, *others), config.preferences, config.path))
+    if form.remember:
+        secrets.remember(account.jid, form.password)
+    return service_factory(store, account, form.password), account
+
+
+def service_factory(store: Store, account: Account, password: str):  # type: ignore[no-untyped-def]
     store.set_feed(NodeRef(account.jid), own=True)
 
     def factory(sink):  # type: ignore[no-untyped-def]
@@ -26,5 +57,4 @@ def build_app(store: Store, account: Account | None, password: str | None) -> Xm
         service.on_online = lambda: flush_outbox(service, store)
         return service
 
-    return XmppSocialApp(store, service_factory=factory, account=account.jid,
-                         insecure=not account.verify_tls)
+    return factory
