@@ -222,7 +222,7 @@ class PostActions:
                         feed.access_model if feed else "", None,
                         bool(feed and feed.followed), node.service == self.me)
         rows = TimelineRows(StoreSource(self.store, Scope.blog(node)))
-        self.push_screen(BlogScreen(info, rows))
+        self.push_screen(BlogScreen(info, rows, getattr(self, "clock", None)))
 
     def on_blog_screen_follow_toggled(self, message) -> None:  # type: ignore[no-untyped-def]
         self.toggle_follow(message.node, message.follow)

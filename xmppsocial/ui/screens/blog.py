@@ -46,10 +46,11 @@ class BlogScreen(Screen[None]):
         node: NodeRef
         follow: bool
 
-    def __init__(self, info: BlogInfo, rows: TimelineRows) -> None:
+    def __init__(self, info: BlogInfo, rows: TimelineRows, clock=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__()
         self.info = info
         self.rows = rows
+        self.clock = clock
 
     def compose(self) -> ComposeResult:
         info = self.info
@@ -67,7 +68,7 @@ class BlogScreen(Screen[None]):
                 if not info.own:
                     yield Button(self._label(info.followed), id="follow",
                                  variant="default" if info.followed else "primary")
-        yield TimelineView(self.rows, id="blog-timeline")
+        yield TimelineView(self.rows, clock=self.clock, id="blog-timeline")
         yield Footer()
 
     @staticmethod

@@ -58,7 +58,8 @@ def render_thread(post: Post, comments: list[Post], likes: int, audience: str = 
             label = clean_line(link.title or link.type or link.rel, 60)
             out.append(f"[{number}] {label}: ", "bold")
             out.append(clean_line(link.href, 2048) + "\n", "underline")
-    out.append(f"\n♥ {likes}  ·  💬 {len(comments)}\n", "bold" if likes else "dim")
+    plural = "s" if len(comments) != 1 else ""
+    out.append(f"\n♥ {likes}  ·  {len(comments)} comment{plural}\n", "bold" if likes else "dim")
     for comment in comments:
         out.append("\n│ ", "dim")
         out.append(clean_name(comment.author.display), "bold")

@@ -129,7 +129,8 @@ class TimelineView(ScrollView, can_focus=True):
         return self.cursor == 0 and self.scroll_offset.y == 0
 
     def _update_size(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows) * ROW_HEIGHT)
+        # Width 0: rows are cut to the pane, so there is never a horizontal scrollbar.
+        self.virtual_size = Size(0, len(self.rows) * ROW_HEIGHT)
 
     def on_resize(self) -> None:
         self._strips.clear()
@@ -203,14 +204,14 @@ class TimelineView(ScrollView, can_focus=True):
               stamp: str) -> Strip:
         style = self.rich_style
         if is_cursor:
-            style += self.get_component_rich_style("timeline-view--cursor")
+            style += self.get_component_rich_style("timeline-view--cursor", partial=True)
 
         def part(text: str, component: str) -> Segment:
-            return Segment(text, style + self.get_component_rich_style(component))
+            return Segment(text, style + self.get_component_rich_style(component, partial=True))
 
         if line == 0:
             marker = part("● " if row.unread else "  ", "timeline-view--unread")
-            counts = "".join(f"  {sym}{n}" for sym, n in (("♥", row.likes), ("💬", row.comments))
+            counts = "".join(f"  {sym}{n}" for sym, n in (("♥", row.likes), ("↳", row.comments))
                              if n)
             segments = [marker, part(row.author, "timeline-view--author"),
                         part(f"  {stamp}{counts}", "timeline-view--meta")]
