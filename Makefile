@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test lint system-packages venv
 
 demo: venv
-	$(BIN)/xmppsocial
+	$(BIN)/xmppsocial demo
 
 test: system-packages venv lint
 	$(BIN)/python -m pytest

@@ -86,6 +86,11 @@ class FakeService:
     async def access_model(self, node: NodeRef | None = None) -> str:
         return "open"
 
+    async def comments(self, post: Post, limit: int = 500) -> list[Post]:
+        if post.comments is None:
+            return []
+        return sorted(self.blogs.get(post.comments, {}).values(), key=lambda p: p.published)
+
     async def like(self, post: Post, heart_comment: Post | None = None) -> str:
         self.calls.append(("like", post.ref))
         if heart_comment is not None:

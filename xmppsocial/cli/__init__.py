@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("slixmpp").setLevel(logging.CRITICAL)
     if args.command is None:
         return run_tui(args)
+    if args.command == "demo":
+        from xmppsocial.demo.run import run_demo
+
+        return run_demo()
     from xmppsocial.cli.commands import COMMANDS
 
     command = COMMANDS.get(args.command)

@@ -88,6 +88,8 @@ class XmppSocialApp(PostActions, App[None]):
         self.new_posts = 0
         self.startup_notice = ""
         self.account_setup: Callable[[object], tuple[ServiceFactory, object]] | None = None
+        # Coroutines to run beside the app for its lifetime (the demo's live author).
+        self.companions: list[Callable[[], object]] = []
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -122,11 +124,13 @@ class XmppSocialApp(PostActions, App[None]):
         self.status.account = self.account
         self.status.insecure = self.insecure
         if self.startup_notice:
-            self.notify(self.startup_notice, title="Cache", severity="warning", timeout=15)
+            self.notify(self.startup_notice, severity="warning", timeout=15)
         self._refresh_counts()
         self.feed.focus()
         if self.feed.current is not None:
             self._show(self.feed.current.key)
+        for companion in self.companions:
+            self.run_worker(companion(), group="companions", exit_on_error=False)
         if self.service_factory is not None:
             self.start_service()
         elif self.account_setup is not None:
@@ -300,6 +304,24 @@ class XmppSocialApp(PostActions, App[None]):
         feed = self.store.feed(NodeRef(post.service, post.node))
         self.thread.show(post, self.store.thread(post), self.store.likes(post),
                          feed.access_model if feed else "")
+        if post.comments is not None and self.service is not None \
+                and self.service.state is ConnectionState.ONLINE:
+            self._fetch_comments(post)
+
+    @work(exclusive=True, group="comments", exit_on_error=False)
+    async def _fetch_comments(self, post: Post) -> None:
+        """Comments are not pushed unless we follow their node: fetch them on opening."""
+        assert self.service is not None
+        comments = await self.service.comments(post)  # type: ignore[attr-defined]
+        result = self.store.upsert_posts(comments)
+        shown = getattr(self.thread, "post", None)
+        if (result.new or result.changed) and shown is not None and shown.key == post.key:
+            feed = self.store.feed(NodeRef(post.service, post.node))
+            self.thread.show(post, self.store.thread(post), self.store.likes(post),
+                             feed.access_model if feed else "")
+            entry = self.store.timeline(self.scope).entry(post.key)
+            if entry is not None:
+                self.feed.update_row(to_row(entry))
 
     @on(TimelineView.Selected, "#feed")
     def _selected(self, message: TimelineView.Selected) -> None:

@@ -1,0 +1,37 @@
+"""The demo's content on a real Prosody, seen through the real app."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.test_tui_end_to_end import wait_until
+from xmppsocial.config import Account
+from xmppsocial.demo.seed import PASSWORD, USER, remember_follows, seed
+from xmppsocial.store import Store
+from xmppsocial.ui.launch import build_app
+
+pytestmark = pytest.mark.integration
+
+
+async def test_demo_seed_and_first_screen(prosody, tmp_path) -> None:
+    accounts = await seed(prosody, prefix=f"d{tmp_path.name[-8:]}-")
+    assert set(accounts) == {USER, "alice", "bob", "carol", "dave"}
+    store = Store(tmp_path / "demo.sqlite3")
+    remember_follows(store, accounts)
+    app = build_app(store, Account(accounts[USER].jid, host=prosody.host, port=prosody.port,
+                                   ca_file=prosody.cafile), PASSWORD)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(lambda: app.status.state.value == "online", pilot, 15)
+        await wait_until(lambda: len(app.feed.rows) >= 40, pilot, 15)
+        authors = {app.feed.rows.row(i).author for i in range(len(app.feed.rows))}
+        assert {"Alice Marchetti", "Bob Okafor", "You"} <= authors
+        assert "Carol Lindqvist" not in authors  # not followed
+        # alice commented on your first post: showing it fetches the comments
+        for _ in range(len(app.feed.rows)):
+            if app.feed.current.author == "You":
+                break
+            await pilot.press("j")
+        await wait_until(lambda: "Welcome! Follow me" in str(
+            app.query_one("#thread-body").render()), pilot, 10)
+        assert app.feed.current.comments == 1
+    store.close()

@@ -1,0 +1,1 @@
+"""``xmppsocial demo``: the TUI on a throwaway local Prosody with sample blogs."""
