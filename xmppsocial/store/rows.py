@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import time
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from xmppsocial.model import Post
+from xmppsocial import xhtml
+from xmppsocial.model import ContentType, Post
 
 COLUMNS = ("service", "node", "item_id", "sort_ts", "published", "updated", "title", "text",
-           "body", "body_type", "author_name", "author_jid", "author_verified", "publisher",
+           "preview", "body", "body_type", "author_name", "author_jid", "author_verified", "publisher",
            "atom_id", "tags", "comments_service", "comments_node", "reply_service",
            "reply_node", "reply_item", "is_comment", "is_like", "raw", "digest", "received")
 PREVIEW = 240
@@ -41,11 +43,24 @@ def digest(post: Post) -> str:
     return hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
 
 
+def preview(post: Post) -> str:
+    """The first words as a reader sees them (rendered, not Markdown source), one line."""
+    text = post.text
+    if post.body and post.body_type is not ContentType.TEXT:
+        try:
+            text = xhtml.plain_text(xhtml.from_string(post.body))
+        except ET.ParseError:
+            pass
+    line = " ".join(text.split())[:PREVIEW]
+    return "" if line == " ".join(post.title.split()) else line
+
+
 def post_values(post: Post) -> tuple[object, ...]:
     reply = next((r.target for r in post.in_reply_to if r.target is not None), None)
     return (
         post.service, post.node, post.item_id, post.published.timestamp(),
-        post.published.isoformat(), post.updated.isoformat(), post.title, post.text, post.body,
+        post.published.isoformat(), post.updated.isoformat(), post.title, post.text,
+        preview(post), post.body,
         post.body_type.value, post.author.display if post.author.name else "",
         post.author.jid, int(post.author.verified), post.publisher, post.atom_id,
         " ".join(post.tags), post.comments.service if post.comments else None,
@@ -57,12 +72,10 @@ def post_values(post: Post) -> tuple[object, ...]:
 
 
 def entry_from_row(row: sqlite3.Row) -> TimelineEntry:
-    text = row["text"]
-    preview = " ".join(text.split())[:PREVIEW] if text != row["title"] else ""
     return TimelineEntry(
         key=(row["service"], row["node"], row["item_id"]), sort_key=(row["sort_ts"], row["id"]),
         author=row["author_name"] or row["author_jid"] or row["service"],
-        author_jid=row["author_jid"], title=row["title"], preview=preview,
+        author_jid=row["author_jid"], title=row["title"], preview=row["preview"],
         when=datetime.fromtimestamp(row["sort_ts"], UTC), unread=not row["is_read"],
         retracted=bool(row["retracted"]), likes=row["likes"], comments=row["comments"],
         digest=row["digest"])

@@ -17,6 +17,7 @@ CREATE TABLE posts (
     updated TEXT NOT NULL,
     title TEXT NOT NULL,
     text TEXT NOT NULL,
+    preview TEXT NOT NULL,
     body TEXT NOT NULL,
     body_type TEXT NOT NULL,
     author_name TEXT NOT NULL,

@@ -301,12 +301,18 @@ class XmppSocialApp(PostActions, App[None]):
         if post is None:
             self.thread.show(None)
             return
-        feed = self.store.feed(NodeRef(post.service, post.node))
-        self.thread.show(post, self.store.thread(post), self.store.likes(post),
-                         feed.access_model if feed else "")
+        self._render_thread(post)
         if post.comments is not None and self.service is not None \
                 and self.service.state is ConnectionState.ONLINE:
             self._fetch_comments(post)
+
+    def _render_thread(self, post: Post) -> None:
+        feed = self.store.feed(NodeRef(post.service, post.node))
+        replied = {r.target: self.store.get_post(r.target) for r in post.in_reply_to
+                   if r.target is not None}
+        self.thread.show(post, self.store.thread(post), self.store.likes(post),
+                         feed.access_model if feed else "",
+                         {k: v for k, v in replied.items() if v is not None})
 
     @work(exclusive=True, group="comments", exit_on_error=False)
     async def _fetch_comments(self, post: Post) -> None:
@@ -316,9 +322,7 @@ class XmppSocialApp(PostActions, App[None]):
         result = self.store.upsert_posts(comments)
         shown = getattr(self.thread, "post", None)
         if (result.new or result.changed) and shown is not None and shown.key == post.key:
-            feed = self.store.feed(NodeRef(post.service, post.node))
-            self.thread.show(post, self.store.thread(post), self.store.likes(post),
-                             feed.access_model if feed else "")
+            self._render_thread(post)
             entry = self.store.timeline(self.scope).entry(post.key)
             if entry is not None:
                 self.feed.update_row(to_row(entry))

@@ -30,7 +30,8 @@ def stamp(when: datetime) -> str:
     return when.strftime("%Y-%m-%d %H:%M")
 
 
-def render_thread(post: Post, comments: list[Post], likes: int, audience: str = "") -> Text:
+def render_thread(post: Post, comments: list[Post], likes: int, audience: str = "",
+                  replied: dict[object, Post] | None = None) -> Text:
     """The whole pane as one Text: header, body, links, likes, then the comment tree."""
     out = Text()
     out.append(clean_line(post.title, 500) + "\n", "bold")
@@ -44,7 +45,14 @@ def render_thread(post: Post, comments: list[Post], likes: int, audience: str = 
     if post.tags:
         out.append(" ".join(f"#{clean_line(t, 64)}" for t in post.tags) + "\n", "cyan")
     for reply in post.in_reply_to:
-        out.append(f"↪ in reply to {clean_line(reply.href or reply.ref or '', 300)}\n", "dim")
+        original = (replied or {}).get(reply.target)
+        if original is not None:
+            out.append("↪ in reply to ", "dim")
+            out.append(f"“{clean_line(original.title, 120)}”", "italic")
+            out.append(f" by {clean_name(original.author.display)}\n", "dim")
+        else:
+            out.append(f"↪ in reply to {clean_line(reply.href or reply.ref or '', 300)}\n",
+                       "dim")
     body = render_post(post)
     if body.plain.strip() and body.plain.strip() != post.title.strip():
         out.append("\n")
@@ -84,11 +92,11 @@ class ThreadView(VerticalScroll, can_focus=True):
         yield Static("Select a post to read it here.", id="thread-body", markup=False)
 
     def show(self, post: Post | None, comments: list[Post] = (), likes: int = 0,  # type: ignore[assignment]
-             audience: str = "") -> None:
+             audience: str = "", replied: dict[object, Post] | None = None) -> None:
         body = self.query_one("#thread-body", Static)
         self.post = post
         if post is None:
             body.update("Select a post to read it here.")
         else:
-            body.update(render_thread(post, list(comments), likes, audience))
+            body.update(render_thread(post, list(comments), likes, audience, replied))
         self.scroll_home(animate=False)
