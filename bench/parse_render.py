@@ -9,6 +9,8 @@ same bytes (the floor: the XML has to be parsed anyway).
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import time
 import xml.etree.ElementTree as ET
 
@@ -42,17 +44,23 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=3.0)
     seconds = parser.parse_args().seconds
+    args = ("juliet@capulet.example", "urn:xmpp:microblog:0", "terrace-morning-aB3dE9")
+    post = parse_entry(ENTRY, *args)
 
     def ours() -> None:
-        post = parse_entry(ENTRY, service="juliet@capulet.example",
-                           node="urn:xmpp:microblog:0", item_id="terrace-morning-aB3dE9")
-        render_post(post)
+        render_post(parse_entry(ENTRY, *args))
 
     baseline = rate(lambda: ET.fromstring(ENTRY), seconds)
+    parse_only = rate(lambda: parse_entry(ENTRY, *args), seconds)
+    render_only = rate(lambda: render_post(post), seconds)
     measured = rate(ours, seconds)
-    print(f"entry size: {len(ENTRY):,} bytes")
+    print(f"python {platform.python_version()} on {platform.machine()}, "
+          f"{os.cpu_count()} CPUs; entry size: {len(ENTRY):,} bytes")
     print(f"baseline  ET.fromstring:           {baseline:10,.0f} entries/s")
-    print(f"xmppsocial parse_entry + render:   {measured:10,.0f} entries/s")
+    print(f"parse_entry alone:                 {parse_only:10,.0f} entries/s")
+    print(f"render_post alone:                 {render_only:10,.0f} entries/s")
+    print(f"xmppsocial parse_entry + render:   {measured:10,.0f} entries/s"
+          f"  ({1e6 / measured:,.0f} µs each)")
     print(f"ratio (baseline / ours):           {baseline / measured:10.1f}x")
 
 

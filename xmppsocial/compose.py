@@ -1,49 +1,70 @@
 """From what people type (Markdown) to what is published (XHTML plus plain text).
 
 Movim does the same: the rendered XHTML is the body peers show, the
-Markdown source rides along as the ``type='text'`` twin.
+Markdown source rides along as the ``type='text'`` twin (and is what an
+edit starts from).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from markdown_it import MarkdownIt
 
 from xmppsocial import xhtml
+from xmppsocial.microblog import TITLE_LIMIT, body_div, comments_node_name, touched
 from xmppsocial.model import (
-    COMMENTS_NODE_PREFIX,
     LIKE_MARK,
     MICROBLOG_NODE,
     Author,
     ContentType,
     InReplyTo,
+    Link,
     NodeRef,
     Post,
 )
 from xmppsocial.sanitize import clean_line, clean_text
-from xmppsocial.uris import new_item_id, post_uri
+from xmppsocial.uris import is_valid_item_id, new_item_id, post_uri
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
-    ["strikethrough", "table"])
-_HASHTAG = re.compile(r"(?<![\w#])#(\w[\w-]{0,63})")
+__all__ = ["Body", "comment", "comments_node_name", "edited", "hashtags", "like_comment",
+           "new_post", "render_markdown", "repeat"]
+
+
+def _parser() -> MarkdownIt:
+    # Raw HTML off: what people type is shown, never interpreted (a "<script>" stays text).
+    md = MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"])
+    try:
+        import linkify_it  # noqa: F401  (comes with Textual's markdown-it-py[linkify])
+    except ImportError:
+        return md
+    md.options["linkify"] = True
+    return md.enable("linkify")
+
+
+_markdown = _parser()
+_HASHTAG = re.compile(r"(?<![\w#&/])#(\w[\w-]{0,63})")
 
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """A composed body: the sanitised XHTML div (as text) and its plain-text twin."""
+    """A composed body: the sanitised XHTML div (as text), its source and its plain text."""
 
     xhtml: str
     text: str
+    plain: str = ""
 
 
 def render_markdown(source: str) -> Body:
-    """Markdown to a sanitised XHTML div; raw HTML in the source stays literal text."""
+    """Markdown to a sanitised XHTML div; raw HTML in the source stays literal text.
+
+    ``text`` is the Markdown source (the ``type='text'`` twin, as Movim sends
+    it); ``plain`` is what a reader sees, for titles and previews.
+    """
     source = clean_text(source).strip()
     div = xhtml.from_html(_markdown.render(source))
-    return Body(xhtml.to_string(div), source)
+    return Body(xhtml.to_string(div), source, xhtml.plain_text(div))
 
 
 def hashtags(text: str) -> list[str]:
@@ -59,67 +80,91 @@ def new_post(*, service: str, author_name: str, markdown: str, title: str = "",
              tags: tuple[str, ...] | list[str] = (), node: str = MICROBLOG_NODE,
              item_id: str | None = None, comments: NodeRef | None = None,
              in_reply_to: Post | None = None, now: datetime | None = None) -> Post:
-    """A new post by the account ``service`` (a bare JID, owner of its PEP blog)."""
+    """A new post by the account ``service`` (a bare JID, owner of its PEP blog).
+
+    Args:
+        title: the headline; without one, the first line of the body is used
+            (``title_derived`` says so), because both peers drop untitled posts.
+        in_reply_to: the post replied to or shared (Movim's "share" is exactly this).
+        comments: the comments node, created beforehand by the service layer.
+        item_id: our own choice of id; generated (slug plus random part) when None.
+
+    Raises:
+        ValueError: ``item_id`` is not 6-128 URI-safe characters.
+    """
+    if item_id is not None and not is_valid_item_id(item_id):
+        raise ValueError(f"item id {item_id!r}: 6-128 characters from A-Z a-z 0-9 . _ ~ -")
     body = render_markdown(markdown)
     when = now or _now()
-    derived = not clean_line(title)
-    title = clean_line(title, 300) or clean_line(
-        xhtml.plain_text(xhtml.from_string(body.xhtml)).split("\n", 1)[0], 80)
+    given = clean_line(title, TITLE_LIMIT * 3)
+    derived = clean_line(body.plain.split("\n", 1)[0], TITLE_LIMIT)
     replies = ()
     if in_reply_to is not None:
         replies = (InReplyTo(ref=in_reply_to.atom_id or in_reply_to.item_id,
                              href=post_uri(in_reply_to.ref), target=in_reply_to.ref),)
-    item = item_id or new_item_id(title)
-    return Post(service=service, node=node, item_id=item, title=title, published=when,
-                updated=when, author=Author(name=author_name, jid=service, verified=True),
+    item = item_id or new_item_id(given or derived)
+    return Post(service=service, node=node, item_id=item, title=given or derived,
+                published=when, updated=when,
+                author=Author(name=clean_line(author_name, 64), jid=service, verified=True),
                 body=body.xhtml, body_type=ContentType.XHTML, text=body.text,
-                title_derived=derived, atom_id=item, publisher=service,
-                tags=tuple(dict.fromkeys([*tags, *hashtags(body.text)])),
+                title_derived=not given or given == derived, atom_id=item, publisher=service,
+                tags=tuple(dict.fromkeys([*(t.lower() for t in tags), *hashtags(body.text)])),
                 in_reply_to=replies, comments=comments)
 
 
 def edited(post: Post, *, markdown: str | None = None, title: str | None = None,
            tags: tuple[str, ...] | list[str] | None = None, now: datetime | None = None) -> Post:
-    """The same post with new words: same item id, atom id and ``published``; later
-    ``updated``."""
-    from dataclasses import replace
-
+    """The same post with new words: same item id, atom id, comments and ``published``;
+    a later ``updated``. An empty ``title`` (or a derived one left alone) is derived
+    again from the new body."""
     changes: dict[str, object] = {}
     if markdown is not None:
         body = render_markdown(markdown)
         changes.update(body=body.xhtml, body_type=ContentType.XHTML, text=body.text)
-    if title is not None:
-        changes["title"] = clean_line(title, 300)
     if tags is not None:
-        changes["tags"] = tuple(tags)
-    when = now or _now()
-    # `updated` must move even when the clock did not (two edits in one second).
-    changes["updated"] = max(when, post.updated + timedelta(seconds=1))
-    return replace(post, **changes, raw="")
+        changes["tags"] = tuple(dict.fromkeys(t.lower() for t in tags))
+    new = replace(post, **changes)
+    first_line = clean_line(xhtml.plain_text(body_div(new)).split("\n", 1)[0], TITLE_LIMIT)
+    if title is not None:
+        given = clean_line(title, TITLE_LIMIT * 3)
+    else:
+        given = "" if post.title_derived else post.title
+    # The rule parse_entry applies: a title that repeats the first line is no title.
+    new = replace(new, title=given or first_line or post.title,
+                  title_derived=not given or given == first_line)
+    return touched(new, now)
 
 
 def comment(parent: Post, *, service: str, author_name: str, markdown: str,
             now: datetime | None = None) -> Post:
-    """A comment for ``parent``'s comments node. Movim reads comments from the title,
-    so the text also goes there (one line, shortened)."""
+    """A comment for ``parent``'s comments node. Movim shows comments from the title,
+    so the readable text also goes there (one line, shortened)."""
     if parent.comments is None:
         raise ValueError("this post has no comments node")
     body = render_markdown(markdown)
     when = now or _now()
     item = new_item_id("c")
     return Post(service=parent.comments.service, node=parent.comments.node, item_id=item,
-                title=clean_line(body.text, 300), published=when, updated=when,
-                author=Author(name=author_name, jid=service, verified=True), body=body.xhtml,
-                body_type=ContentType.XHTML, text=body.text, atom_id=item, publisher=service)
+                title=clean_line(body.plain, TITLE_LIMIT * 3) or LIKE_MARK, published=when,
+                updated=when, author=Author(name=clean_line(author_name, 64), jid=service,
+                                            verified=True),
+                body=body.xhtml, body_type=ContentType.XHTML, text=body.text, atom_id=item,
+                publisher=service)
 
 
-def like_comment(parent: Post, *, service: str, author_name: str) -> Post:
+def like_comment(parent: Post, *, service: str, author_name: str,
+                 now: datetime | None = None) -> Post:
     """Movim's like: a comment whose title is exactly a heart."""
-    post = comment(parent, service=service, author_name=author_name, markdown=LIKE_MARK)
-    from dataclasses import replace
-
+    post = comment(parent, service=service, author_name=author_name, markdown=LIKE_MARK,
+                   now=now)
     return replace(post, body="", body_type=ContentType.TEXT, text=LIKE_MARK)
 
 
-def comments_node_name(item_id: str) -> str:
-    return COMMENTS_NODE_PREFIX + item_id
+def repeat(original: Post, *, service: str, item_id: str | None = None) -> Post:
+    """A repeat ("boost", XEP-0277 §2.6): a copy of ``original`` on our blog under a new
+    item id, keeping its author and comments link, pointing back with ``rel='via'``."""
+    # Dates stay the original's: a repeat is a copy of the entry (Libervia does the same).
+    return replace(original, service=service, node=MICROBLOG_NODE,
+                   item_id=item_id or new_item_id(original.title), publisher=service, raw="",
+                   links=tuple(link for link in original.links if link.rel != "alternate"),
+                   via=(Link(href=post_uri(original.ref), rel="via"),))

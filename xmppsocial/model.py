@@ -45,9 +45,13 @@ class PostRef:
 class Author:
     """Who wrote a post, as the entry claims and as the network confirms.
 
-    ``jid`` is the bare JID taken from an ``xmpp:`` author URI; ``verified`` says
-    whether it matches the item's publisher (XEP-0277 §9.1). An unverified
-    author must be shown as the publisher, never as the JID it claims.
+    ``verified`` is True only when the entry's ``xmpp:`` author URI names the
+    item's publisher (XEP-0277 §9.1; on a PEP blog without a publisher
+    attribute, the blog's owner). ``jid`` is who to show, already decided by
+    the parser: the claimed JID when verified or for a repeat (``rel='via'``,
+    the original author), otherwise the publisher (or, when no publisher is known,
+    the unverifiable claim). A claim that does not match a known publisher
+    is never shown: its name is dropped and only ``uri`` still records it.
     """
 
     name: str = ""
@@ -138,7 +142,10 @@ class Post:
 
     @property
     def is_like(self) -> bool:
-        return self.is_comment and self.title.strip() == LIKE_MARK and not self.text.strip(LIKE_MARK + " \n")
+        """Movim's like: a comment whose title is the heart (with or without U+FE0F)."""
+        heart = LIKE_MARK + "\ufe0f \n"
+        return (self.is_comment and self.title.strip(heart) == "" and LIKE_MARK in self.title
+                and not self.text.strip(heart))
 
     @property
     def is_repeat(self) -> bool:

@@ -3,18 +3,19 @@
 Rich Text objects carry styles as spans beside the characters, so nothing in
 a post can be read as Textual or Rich markup; every string that goes in has
 been through sanitize first. Links are shown with their targets, because a
-terminal reader cannot hover to see where a link goes.
+terminal reader cannot hover to see where a link goes. Output is capped:
+a huge or absurdly nested post ends in a visible note, never in a freeze.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from rich.text import Text
+from rich.text import Span, Text
 
 from xmppsocial import xhtml
 from xmppsocial.model import ContentType, Post
-from xmppsocial.sanitize import clean_line, clean_text
+from xmppsocial.sanitize import bound_tree, clean_line, clean_text, cut_note
 
 MAX_CHARS = 100_000
 STYLES = {"em": "italic", "i": "italic", "cite": "italic", "strong": "bold", "b": "bold",
@@ -22,80 +23,135 @@ STYLES = {"em": "italic", "i": "italic", "cite": "italic", "strong": "bold", "b"
           "code": "reverse", "kbd": "reverse", "tt": "reverse", "mark": "reverse",
           "h1": "bold underline", "h2": "bold", "h3": "bold", "h4": "bold", "h5": "bold",
           "h6": "bold", "a": "underline", "q": "italic"}
+PARAGRAPHS = {"p", "div", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "table", "figure", "dl",
+              "figcaption"}
+LINES = {"tr", "dt", "dd"}  # blocks drawn as one line each, without a blank line between
 
 
 def render_post(post: Post) -> Text:
-    """The body of a post, ready for a Static or a Line-API row."""
-    if post.body_type is not ContentType.TEXT and post.body:
-        try:
-            return render_xhtml(xhtml.from_string(post.body))
-        except ET.ParseError:
-            pass
+    """The body of a post, ready for a Static or a Line-API row. Never raises."""
+    try:
+        if post.body and post.body_type is ContentType.HTML:
+            return render_xhtml(xhtml.from_html(post.body))
+        if post.body and post.body_type is ContentType.XHTML:
+            try:
+                div = xhtml.from_string(post.body)
+            except ET.ParseError:
+                div = xhtml.from_html(post.body)
+            # Bodies from parse_entry are sanitised already; render_xhtml itself skips what
+            # sanitising drops, so a hand-built body is safe too without a second pass.
+            return render_xhtml(bound_tree(div))
+    except Exception:  # a stored body we cannot read still has its text twin
+        pass
     return render_text(post.text or post.body)
 
 
 def render_text(text: str) -> Text:
+    """Plain text, cleaned and capped, with no styles and no markup interpretation."""
     cleaned = clean_text(text)
     if len(cleaned) > MAX_CHARS:
-        cleaned = cleaned[:MAX_CHARS] + f"\n[… cut: {len(cleaned) - MAX_CHARS:,} more characters]"
+        cleaned = cleaned[:MAX_CHARS] + "\n" + cut_note(len(cleaned) - MAX_CHARS)
     return Text(cleaned)
 
 
+def render_line(text: str, limit: int | None = None, style: str = "") -> Text:
+    """One line of untrusted text (a title, a name) as Text, folded and cut at ``limit``."""
+    return Text(clean_line(text, limit), style=style)
+
+
 class _Writer:
-    def __init__(self) -> None:
-        self.text = Text()
+    """Collects text and style spans, tracking its own end so no step re-reads the text."""
+
+    def __init__(self, limit: int) -> None:
+        self.parts: list[str] = []
+        self.spans: list[Span] = []
+        self.length = 0
         self.styles: list[str] = []
         self.prefix: list[str] = []  # quote bars and list indentation, per open block
         self.at_line_start = True
+        self.newlines = 2  # trailing newlines written (2 at the start: no leading break)
         self.in_pre = 0
+        self.space = False  # a space is owed before the next word on this line
+        self.room = limit
+        self.cut = 0
 
-    def write(self, chunk: str) -> None:
+    def _append(self, chunk: str, style: str | None) -> None:
+        if self.room <= 0:
+            self.cut += len(chunk)
+            return
+        if len(chunk) > self.room:
+            self.cut += len(chunk) - self.room
+            chunk = chunk[:self.room]
+        self.room -= len(chunk)
+        self.parts.append(chunk)
+        if style:
+            self.spans.append(Span(self.length, self.length + len(chunk), style))
+        self.length += len(chunk)
+        stripped = chunk.rstrip("\n")
+        self.newlines = (self.newlines if not stripped else 0) + len(chunk) - len(stripped)
+
+    def write(self, chunk: str, style: str | None = None) -> None:
         chunk = clean_text(chunk)
         if not chunk:
             return
         if not self.in_pre:
-            # Source line breaks between tags are layout, not content (outside <pre>).
-            if not chunk.strip():
-                if "\n" in chunk or self.at_line_start:
-                    return
-                chunk = " "
-            chunk = " ".join(chunk.split("\n"))
+            # Outside <pre>, whitespace runs are one space and line breaks in the source are
+            # layout; a space is only written once something follows it on the same line.
+            words = " ".join(chunk.split())
+            if chunk[:1].isspace() and not self.at_line_start:
+                self.space = True
+            if not words:
+                return
+            if self.space and not self.at_line_start:
+                self._append(" ", None)  # unstyled: no underlined or reversed gap
+            self.space = chunk[-1:].isspace()
+            chunk = words
         for n, line in enumerate(chunk.split("\n")):
             if n:
                 self.newline()
             if line:
-                if self.at_line_start:
-                    self.text.append("".join(self.prefix), "dim")
-                    self.at_line_start = False
-                self.text.append(line, " ".join(self.styles) or None)
+                if self.at_line_start and self.prefix:
+                    self._append("".join(self.prefix), "dim")
+                self.at_line_start = False
+                self._append(line, style or " ".join(self.styles) or None)
 
     def newline(self) -> None:
-        self.text.append("\n")
-        self.at_line_start = True
+        self._append("\n", None)
+        self.at_line_start, self.space = True, False
+
+    def line_break(self) -> None:
+        if not self.at_line_start:
+            self.newline()
 
     def block_break(self) -> None:
-        plain = self.text.plain
-        if not plain:
-            return
-        if not plain.endswith("\n"):
-            self.newline()
-        if not plain.endswith("\n\n"):
+        self.line_break()
+        if self.newlines < 2:
             self.newline()
 
+    def finish(self) -> Text:
+        # Every part went through clean_text, so the one Text is built from clean characters.
+        text = Text("".join(self.parts), spans=self.spans)
+        text.rstrip()
+        if self.cut:
+            text.append("\n" + cut_note(self.cut), "dim")
+        return text
 
-def render_xhtml(div: ET.Element) -> Text:
+
+def render_xhtml(div: ET.Element, limit: int = MAX_CHARS) -> Text:
     """Sanitised XHTML as styled text: paragraphs, emphasis, lists, quotes, code, links."""
-    out = _Writer()
+    out = _Writer(limit)
     ordinals: list[int | None] = []
     stack: list[tuple[ET.Element, bool]] = [(div, True)]
     while stack:
         node, entering = stack.pop()
         name = xhtml.local_name(node.tag)
-        if len(out.text) > MAX_CHARS:
-            out.newline()
-            out.text.append("[… cut: the post is too long to show here]", "dim")
-            break
+        if out.room <= 0:
+            out.cut += sum(len(t) for t in node.itertext()) if entering else 0
+            continue
         if entering:
+            if name in xhtml.DROPPED or not isinstance(node.tag, str):  # comments, PIs
+                out.write(node.tail or "")
+                continue
             _open(out, node, name, ordinals)
             out.write(node.text or "")
             stack.append((node, False))
@@ -103,26 +159,28 @@ def render_xhtml(div: ET.Element) -> Text:
         else:
             _close(out, node, name, ordinals)
             if node is not div:
-                out.write(node.tail or "" if name not in xhtml.BLOCKS else
-                          (node.tail or "").strip())
-    out.text.rstrip()
-    return out.text
+                out.write(node.tail or "")
+    return out.finish()
 
 
 def _open(out: _Writer, node: ET.Element, name: str, ordinals: list[int | None]) -> None:
-    if name in ("p", "div", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "table", "figure",
-                "dl"):
+    if name in PARAGRAPHS:
         out.block_break()
+    elif name in LINES:
+        out.line_break()
+    elif name in ("td", "th"):
+        if not out.at_line_start:
+            out.write(" │ ", "dim")
     elif name in ("ul", "ol"):
-        out.block_break()
+        out.line_break() if ordinals else out.block_break()
         start = node.get("start", "1")
-        ordinals.append(int(start) if name == "ol" and start.isdigit() else None)
+        ordinals.append(int(start) if name == "ol" and start.isdigit() and len(start) < 9
+                        else None)
         out.prefix.append("  " if len(ordinals) > 1 else "")
     elif name == "li":
-        if not out.at_line_start:
-            out.newline()
+        out.line_break()
         number = ordinals[-1] if ordinals else None
-        out.write(f"{number}. " if number is not None else "• ")
+        out.write(f"{number}. " if number is not None else "• ", None)
         if ordinals and number is not None:
             ordinals[-1] = number + 1
     elif name == "blockquote":
@@ -130,14 +188,15 @@ def _open(out: _Writer, node: ET.Element, name: str, ordinals: list[int | None])
         out.prefix.append("▌ ")
     elif name == "hr":
         out.block_break()
-        out.write("─" * 20)
+        out.write("─" * 20, "dim")
     elif name == "br":
         out.newline()
     elif name == "img":
         label = clean_line(node.get("alt") or node.get("title") or "image", 80)
-        out.text.append(f"[image: {label}]", "bold")
-        if node.get("src"):
-            out.text.append(f" <{clean_line(node.get('src', ''), 2048)}>", "dim")
+        out.write(f"[image: {label}]", "bold")
+        src = clean_line(xhtml.safe_url(node.get("src") or "") or "", 2048)
+        if src:
+            out.write(f" <{src}>", "dim")
     if name == "pre":
         out.in_pre += 1
     if name in STYLES:
@@ -149,21 +208,22 @@ def _close(out: _Writer, node: ET.Element, name: str, ordinals: list[int | None]
         out.styles.pop()
     if name == "pre":
         out.in_pre -= 1
-        out.text.rstrip()
     if name == "a":
-        href = clean_line(node.get("href") or "", 2048)
+        href = clean_line(xhtml.safe_url(node.get("href") or "") or "", 2048)
         shown = clean_line("".join(node.itertext()), 2048)
-        if href and href != shown:
-            out.text.append(f" <{href}>", "dim")
+        if href and href != shown and href.removeprefix("mailto:") != shown:
+            out.write(f" <{href}>", "dim")
     elif name in ("ul", "ol"):
         if ordinals:
             ordinals.pop()
         if out.prefix:
             out.prefix.pop()
-        out.block_break()
+        out.line_break() if ordinals else out.block_break()
     elif name == "blockquote":
         if out.prefix:
             out.prefix.pop()
         out.block_break()
-    elif name in xhtml.BLOCKS and name != "li":
+    elif name in PARAGRAPHS or name == "hr":
         out.block_break()
+    elif name in LINES or name == "li":
+        out.line_break()

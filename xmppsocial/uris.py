@@ -15,7 +15,8 @@ from urllib.parse import quote, unquote
 
 from xmppsocial.model import NodeRef, PostRef
 
-ITEM_ID_RE = re.compile(r"^[A-Za-z0-9._~-]{6,128}$")
+ITEM_ID_RE = re.compile(r"[A-Za-z0-9._~-]{6,128}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Characters kept as-is in a node or item value; ';', '=', '?', '#', '/' and ':' are encoded.
 _SAFE = "-._~@"
 
@@ -29,36 +30,72 @@ def pubsub_uri(service: str, node: str, item: str | None = None) -> str:
 
 
 def post_uri(ref: PostRef) -> str:
+    """The XEP-0060 §13.22 URI of an item: ``xmpp:SERVICE?;node=…;item=…``."""
     return pubsub_uri(ref.service, ref.node, ref.item)
+
+
+def _split(uri: str) -> tuple[str, str] | None:
+    """(JID part, query) of an ``xmpp:`` URI; the ``xmpp://account/`` authority is skipped."""
+    uri = uri.strip()
+    if uri[:5].lower() != "xmpp:":
+        return None
+    rest = uri[5:].split("#", 1)[0]
+    if rest.startswith("//"):
+        # RFC 5122 §2.3: the authority names the account to act as, not the target.
+        _, _, rest = rest[2:].partition("/")
+    target, _, query = rest.partition("?")
+    return target, query
+
+
+def _value(raw: str) -> str | None:
+    value = unquote(raw)
+    return None if _CONTROL.search(value) else value
 
 
 def parse_pubsub_uri(uri: str) -> tuple[str, str | None, str | None] | None:
     """(service, node, item) of an xmpp: URI, or None if it is not one.
 
     Accepts a missing or extra action (``?pubsub;action=subscribe;node=…``),
-    ``&`` as a separator and raw or encoded values.
+    ``&`` as a separator and raw or encoded values. ``+`` stays a plus sign
+    (RFC 5122 percent-encodes spaces); values with control characters are refused.
     """
-    uri = uri.strip()
-    if not uri.lower().startswith("xmpp:"):
+    parts = _split(uri)
+    if parts is None:
         return None
-    rest = uri[5:].lstrip("/")
-    service, _, query = rest.partition("?")
-    service = unquote(service)
+    service = _value(parts[0])
     if not service or any(c.isspace() for c in service):
         return None
     node = item = None
-    for part in re.split(r"[;&]", query):
-        key, sep, value = part.partition("=")
-        if not sep:
+    for part in re.split(r"[;&]", parts[1]):
+        key, sep, raw = part.partition("=")
+        if not sep or key.strip().lower() not in ("node", "item"):
             continue
-        if key == "node":
-            node = unquote(value)
-        elif key == "item":
-            item = unquote(value)
+        value = _value(raw)
+        if value is None:
+            return None
+        if key.strip().lower() == "node":
+            node = value
+        else:
+            item = value
     return service, node, item
 
 
+def jid_of_uri(uri: str | None) -> str | None:
+    """The bare JID an ``xmpp:`` URI names (lower-cased), e.g. an Atom author's uri."""
+    parts = _split(uri or "")
+    if parts is None:
+        return None
+    jid = _value(parts[0])
+    if not jid:
+        return None
+    bare = jid.split("/", 1)[0].strip().lower()
+    if not bare or any(c.isspace() for c in bare) or bare.count("@") > 1 or len(bare) > 3071:
+        return None
+    return bare
+
+
 def parse_post_uri(uri: str) -> PostRef | None:
+    """The item an ``xmpp:`` URI points at, or None if it names no node and item."""
     parsed = parse_pubsub_uri(uri)
     if parsed is None or parsed[1] is None or parsed[2] is None:
         return None
@@ -66,6 +103,7 @@ def parse_post_uri(uri: str) -> PostRef | None:
 
 
 def parse_node_uri(uri: str) -> NodeRef | None:
+    """The node an ``xmpp:`` URI points at, or None if it names no node."""
     parsed = parse_pubsub_uri(uri)
     if parsed is None or parsed[1] is None:
         return None
@@ -74,10 +112,11 @@ def parse_node_uri(uri: str) -> NodeRef | None:
 
 def is_valid_item_id(item_id: str) -> bool:
     """6–128 characters from [A-Za-z0-9._~-]: what Movim accepts and URIs carry safely."""
-    return bool(ITEM_ID_RE.match(item_id))
+    return ITEM_ID_RE.fullmatch(item_id) is not None
 
 
 def slugify(text: str, limit: int = 48) -> str:
+    """ASCII, lower-case, dash-separated words of ``text`` (for readable item ids)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:limit].rstrip("-")
