@@ -161,10 +161,15 @@ class PostActions:
     @work(exclusive=False, group="publish", exit_on_error=False)
     async def retract_post(self, post: Post) -> None:
         service = self._need_service()
-        if service is not None:
+        if service is None:
+            return
+        if service.state.value == "online":
             await service.retract(post.ref)
-            self._take_retractions([post.ref])  # type: ignore[attr-defined]
             self.notify("Deleted.")
+        else:
+            self.store.enqueue("retract", NodeRef(post.service, post.node), post.item_id)
+            self.notify("Offline: it will be deleted when back online.")
+        self._take_retractions([post.ref])  # type: ignore[attr-defined]
 
     @work(exclusive=False, group="like", exit_on_error=False)
     async def action_like(self) -> None:

@@ -129,6 +129,8 @@ class XmppSocialApp(PostActions, App[None]):
         self.feed.focus()
         if self.feed.current is not None:
             self._show(self.feed.current.key)
+        # The outbox drains in the service's own time: keep its count in view.
+        self.set_interval(1.0, self._refresh_pending)
         for companion in self.companions:
             self.run_worker(companion(), group="companions", exit_on_error=False)
         if self.service_factory is not None:
@@ -275,6 +277,9 @@ class XmppSocialApp(PostActions, App[None]):
         self.query_one("#new-posts", Static).remove_class("shown")
         if self.feed.current is not None:
             self._show(self.feed.current.key)
+
+    def _refresh_pending(self) -> None:
+        self.status.pending = len(self.store.pending())
 
     def _refresh_counts(self) -> None:
         self.status.unread = self.store.unread_count()

@@ -119,12 +119,15 @@ class Operations:
         return await publishing.publish(self.client, post.service, post.node, post.item_id,
                                         build_entry(post), options)
 
-    async def publish_entry(self, node: NodeRef, item_id: str, entry: ET.Element) -> str:
-        """Publish a ready entry as is (outbox replays, imports of other clients' XML)."""
+    async def publish_entry(self, node: NodeRef, item_id: str, entry: ET.Element,
+                            access: str | None = None) -> str:
+        """Publish a ready entry as is (outbox replays, imports of other clients' XML).
+        ``access`` is only used if the blog has to be created."""
         self._require_online()
         if self._owns(node.service) and not node.is_comments:
             # Never let the server autocreate a one-item node under our posts.
-            await nodes.ensure_blog(self.client, node.service, node.node, self.default_access)
+            await nodes.ensure_blog(self.client, node.service, node.node,
+                                    access or self.default_access)
         return await publishing.publish(self.client, node.service, node.node, item_id, entry)
 
     async def retract(self, ref: PostRef) -> None:

@@ -238,7 +238,9 @@ async def publish_or_queue(service: XmppService, outbox: Outbox, post: Post,
         except ServiceError as exc:
             if not exc.has("offline") and not exc.has("timeout"):
                 raise
-    outbox.enqueue("publish", post.ref.node_ref, post.item_id,
+    # The audience rides in the kind: a blog created by the replay gets the one asked for.
+    kind = f"publish:{access}" if access else "publish"
+    outbox.enqueue(kind, post.ref.node_ref, post.item_id,
                    ET.tostring(build_entry(post), encoding="unicode"))
     return None
 
@@ -251,7 +253,9 @@ async def flush_outbox(service: XmppService, outbox: Outbox) -> int:
             if item.kind == "retract":
                 await service.retract(PostRef(item.node.service, item.node.node, item.item_id))
             else:
-                await service.publish_entry(item.node, item.item_id, ET.fromstring(item.payload))
+                access = item.kind.partition(":")[2] or None
+                await service.publish_entry(item.node, item.item_id, ET.fromstring(item.payload),
+                                            access)
         except ServiceError as exc:
             outbox.attempt_failed(item.id, exc.message)
             if exc.has("offline") or exc.has("timeout"):
