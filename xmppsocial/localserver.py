@@ -209,6 +209,8 @@ class XmppServer:
                 'storage = { pep = "memory"; pep_data = "memory"; pubsub_nodes = "memory"; '
                 'pubsub_data = "memory"; }',
                 f"pep_max_items = {s.get('pep_max_items', '10000')}",
+                # In-memory PEP stops at 1,000 items per node unless told otherwise.
+                f"storage_archive_item_limit = {s.get('pep_max_items', '10000')}",
                 # Room for the hostile-input tests' 5 MB post (stock limit: 256 KiB).
                 "c2s_stanza_size_limit = 10 * 1024 * 1024",
                 f"pubsub_max_items = {s.get('pep_max_items', '10000')}",

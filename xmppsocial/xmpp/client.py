@@ -143,3 +143,4 @@ async def _settle() -> None:
     loop that closes right after does not find them pending."""
     for _ in range(3):
         await asyncio.sleep(0)
+    await asyncio.sleep(0.01)

@@ -40,6 +40,16 @@ class Operations:
 
     def __init__(self, client: SocialClient) -> None:
         self.client = client
+        # Nodes already made to keep every post, with their config: one check per node,
+        # not one per publish.
+        self._ensured: dict[tuple[str, str], nodes.NodeConfig] = {}
+
+    async def _ensure(self, service: str, node: str, access: str) -> nodes.NodeConfig:
+        config = self._ensured.get((service, node))
+        if config is None:
+            config = await nodes.ensure_blog(self.client, service, node, access)
+            self._ensured[(service, node)] = config
+        return config
 
     # Implemented by XmppService; declared here for the type checker.
     def reject(self, ref: PostRef, reason: str) -> None:
@@ -110,8 +120,7 @@ class Operations:
         self._require_online()
         options = None
         if self._owns(post.service):
-            config = await nodes.ensure_blog(self.client, post.service, post.node,
-                                             access or self.default_access)
+            config = await self._ensure(post.service, post.node, access or self.default_access)
             if access and config.access_model and config.access_model != access:
                 raise publishing.AccessModelMismatch(config.access_model, access)
             if config.access_model:
@@ -126,13 +135,16 @@ class Operations:
         self._require_online()
         if self._owns(node.service) and not node.is_comments:
             # Never let the server autocreate a one-item node under our posts.
-            await nodes.ensure_blog(self.client, node.service, node.node,
-                                    access or self.default_access)
+            await self._ensure(node.service, node.node, access or self.default_access)
         return await publishing.publish(self.client, node.service, node.node, item_id, entry)
 
     async def retract(self, ref: PostRef) -> None:
         self._require_online()
         await publishing.retract(self.client, ref.service, ref.node, ref.item)
+
+    def forget_nodes(self) -> None:
+        """After a reconnection the server may have lost or changed nodes: check again."""
+        self._ensured.clear()
 
     def _owns(self, service: str) -> bool:
         return service == self.client.boundjid.bare
@@ -166,6 +178,7 @@ class Operations:
         self._require_online()
         target = node or NodeRef(self.client.boundjid.bare, MICROBLOG_NODE)
         await nodes.set_access(self.client, target.service, target.node, access)
+        self._ensured.pop((target.service, target.node), None)
 
     # ------------------------------------------------------------------ comments
     async def create_comments_node(self, item_id: str) -> NodeRef:

@@ -116,6 +116,7 @@ class XmppService(Operations):
         self._set_state(ConnectionState.OFFLINE, "disconnected")
 
     async def _came_online(self) -> None:
+        self.forget_nodes()
         self._set_state(ConnectionState.ONLINE)
         if self.resync_on_connect:
             await self.resync()

@@ -1,0 +1,178 @@
+"""Network figures on a throwaway loopback Prosody (fast test settings):
+
+- ``read --limit 20`` end to end vs a bare slixmpp script (connect, authenticate, fetch 20);
+- first sync of N followed blogs x 20 posts (XmppService.resync) vs one fetch after another;
+- a burst of 1,000 posts pushed by another account: time until all are in the cache.
+
+    .venv/bin/python -m bench.network [--blogs 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from xmppsocial.compose import new_post
+from xmppsocial.localserver import XmppServer
+from xmppsocial.model import NodeRef
+from xmppsocial.store import Store
+from xmppsocial.xmpp.client import ConnectionSettings
+from xmppsocial.xmpp.register import register_account
+from xmppsocial.xmpp.service import XmppService
+
+BARE_READ = """
+import asyncio, sys, slixmpp
+from pathlib import Path
+async def main():
+    c = slixmpp.ClientXMPP(sys.argv[1], sys.argv[2])
+    c.enable_direct_tls = False
+    c.ca_certs = Path(sys.argv[5])
+    c.register_plugin("xep_0060")
+    done = asyncio.get_running_loop().create_future()
+    c.add_event_handler("session_start", lambda e: done.set_result(None))
+    c.connect(sys.argv[3], int(sys.argv[4]))
+    await done
+    r = await c.plugin["xep_0060"].get_items(sys.argv[1].split("/")[0], "urn:xmpp:microblog:0",
+                                           max_items=20)
+    print(len(r["pubsub"]["items"]))
+    c.disconnect()
+asyncio.run(main())
+"""
+PASSWORD = "bench-password"
+
+
+def settings(server: XmppServer, name: str) -> ConnectionSettings:
+    return ConnectionSettings(f"{name}@{server.domain}", PASSWORD, server.host, server.port,
+                              server.cafile)
+
+
+async def blog(server: XmppServer, name: str, count: int) -> None:
+    await register_account(settings(server, name))
+    service = XmppService(settings(server, name), lambda e: None, resync_on_connect=False)
+    await service.start()
+    try:
+        posts = [new_post(service=service.jid, author_name=name, markdown=f"post {n}",
+                          title=f"{name} {n}") for n in range(count)]
+        await service.publish_post(posts[0], access="open")
+        for post in posts[1:]:
+            await service.publish_post(post)
+    finally:
+        await service.stop()
+
+
+def median_run(argv: list[str], env: dict[str, str], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(argv, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+async def sync_figures(server: XmppServer, blogs: int) -> tuple[float, float]:
+    names = [f"blog{n:03d}" for n in range(blogs)]
+    for start in range(0, blogs, 20):
+        await asyncio.gather(*(blog(server, n, 20) for n in names[start:start + 20]))
+    await register_account(settings(server, "reader"))
+    nodes = [NodeRef(f"{n}@{server.domain}") for n in names]
+    received: list[int] = []
+    reader = XmppService(settings(server, "reader"),
+                         lambda e: received.append(len(getattr(e, "posts", ()))),
+                         followed=lambda: nodes, resync_on_connect=False)
+    await reader.start()
+    try:
+        start = time.perf_counter()
+        await reader.resync()
+        together = time.perf_counter() - start
+        start = time.perf_counter()
+        for node in nodes:
+            await reader.fetch_latest(node, 20, deliver=False)
+        one_by_one = time.perf_counter() - start
+    finally:
+        await reader.stop()
+    assert sum(received) >= blogs * 20, sum(received)
+    return together, one_by_one
+
+
+async def burst_figure(server: XmppServer, work: Path) -> float:
+    await register_account(settings(server, "burster"))
+    await register_account(settings(server, "watcher"))
+    store = Store(work / "burst.sqlite3")
+    seen = asyncio.Event()
+    count = 0
+
+    def sink(event) -> None:  # type: ignore[no-untyped-def]
+        nonlocal count
+        posts = getattr(event, "posts", ())
+        if posts:
+            count += len(store.upsert_posts(posts).new)  # what the app does per event
+            if count >= 1000:
+                seen.set()
+
+    burster = XmppService(settings(server, "burster"), lambda e: None, resync_on_connect=False)
+    watcher = XmppService(settings(server, "watcher"), sink, resync_on_connect=False)
+    await burster.start()
+    await watcher.start()
+    try:
+        first = new_post(service=burster.jid, author_name="b", markdown="first", title="first")
+        await burster.publish_post(first, access="open")
+        await watcher.follow(burster.own_blog)
+        count = 0
+        posts = [new_post(service=burster.jid, author_name="b", markdown=f"burst {n}",
+                          title=f"burst {n}") for n in range(1000)]
+        gate = asyncio.Semaphore(32)  # 32 in flight, as the server notes measured
+
+        async def send(post):  # type: ignore[no-untyped-def]
+            async with gate:
+                await burster.publish_post(post)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(send(p) for p in posts))
+        await asyncio.wait_for(seen.wait(), 60)
+        return time.perf_counter() - start
+    finally:
+        await burster.stop()
+        await watcher.stop()
+        store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--blogs", type=int, default=200)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp())
+    (work / "server").mkdir()
+    server = XmppServer("prosody", work / "server", settings={"fast": "1"})
+    server.start()
+    try:
+        asyncio.run(blog(server, "alice", 40))
+        alice = settings(server, "alice")
+        env = {**os.environ, "XMPPSOCIAL_PASSWORD": PASSWORD,
+               **{v: str(work / v.lower()) for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME",
+                                                      "XDG_CACHE_HOME", "XDG_STATE_HOME")}}
+        ours = median_run([sys.executable, "-m", "xmppsocial", "--jid", alice.jid, "--server",
+                           f"{server.host}:{server.port}", "--ca-file", str(server.cafile),
+                           "read", "--limit", "20", "--json"], env)
+        bare = median_run([sys.executable, "-c", BARE_READ, alice.jid, PASSWORD, server.host,
+                           str(server.port), str(server.cafile)], env)
+        print(f"read --limit 20: {ours * 1000:.0f} ms; bare slixmpp script: "
+              f"{bare * 1000:.0f} ms; ratio {ours / bare:.2f}x")
+        together, one_by_one = asyncio.run(sync_figures(server, args.blogs))
+        print(f"first sync of {args.blogs} blogs x 20 posts: {together:.2f} s; one after "
+              f"another: {one_by_one:.2f} s; {one_by_one / together:.1f}x faster")
+        burst = asyncio.run(burst_figure(server, work))
+        print(f"1,000 pushed posts all in the cache after {burst:.2f} s "
+              "(publisher pipelining included)")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
