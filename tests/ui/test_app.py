@@ -189,3 +189,49 @@ async def test_search_next_unread_and_help(app_with_fake) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_link_picker_opens_the_chosen_link_without_a_shell(app_with_fake, monkeypatch) -> None:
+    from xmppsocial.model import Link
+    from xmppsocial.ui.screens.links import LinkPicker
+
+    app, holder = app_with_fake
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url) or True)
+    post = make_post(BOB, "links-00001", minutes=20_000, title="With links")
+    from dataclasses import replace
+    post = replace(post, links=(Link("https://one.example/a", "related", title="One"),
+                                Link("javascript:evil()", "related"),
+                                Link("https://two.example/b", "related", title="Two")))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        holder["service"].push(post)
+        await pilot.pause(0.1)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, LinkPicker)
+        assert len(app.screen.links) == 2  # javascript: is never offered
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert opened == ["https://two.example/b"]
+
+
+async def test_notifications_view_and_own_follower_count(app_with_fake) -> None:
+    from textual.widgets import Label
+
+    from xmppsocial.ui.screens.notifications import NotificationsScreen
+
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("j", "j")  # post 27, mine
+        await pilot.press("b")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "0 followers" in str(app.screen.query_one("#blog-meta", Label).render())
+        await pilot.press("escape")
+        app.notify("Bob commented on your post", title="Activity")
+        await pilot.press("N")
+        await pilot.pause()
+        assert isinstance(app.screen, NotificationsScreen)
+        assert "Bob commented on your post" in str(app.screen.query_one("Static").render())

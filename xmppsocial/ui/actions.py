@@ -227,21 +227,40 @@ class PostActions:
                         feed.access_model if feed else "", None,
                         bool(feed and feed.followed), node.service == self.me)
         rows = TimelineRows(StoreSource(self.store, Scope.blog(node)))
-        self.push_screen(BlogScreen(info, rows, getattr(self, "clock", None)))
+        count = self._count_followers if info.own and self.service is not None else None
+        self.push_screen(BlogScreen(info, rows, getattr(self, "clock", None), count))
+
+    async def _count_followers(self, node: NodeRef) -> int | None:
+        """Only a blog's owner can ask, and not every server answers (ejabberd's PEP)."""
+        from xmppsocial.xmpp.iq import ServiceError
+
+        try:
+            return len(await self.service.subscribers(node))  # type: ignore[union-attr]
+        except ServiceError:
+            return None
 
     def on_blog_screen_follow_toggled(self, message) -> None:  # type: ignore[no-untyped-def]
         self.toggle_follow(message.node, message.follow)
 
     def action_open_link(self) -> None:
+        from xmppsocial.ui.screens.links import LinkPicker
+
         post = self.selected_post()
         if post is None:
             return
-        links = [link.href for link in (*post.enclosures, *post.links)
+        links = [(link.title or link.type or link.rel, link.href)
+                 for link in (*post.enclosures, *post.links)
                  if link.href.startswith(("http://", "https://"))]
         if not links:
             self.notify("This post has no web links.")
             return
-        # webbrowser runs the browser without a shell; only http(s) targets get here.
-        webbrowser.open(links[0])
-        if len(links) > 1:
-            self.notify(f"Opened the first of {len(links)} links.")
+        if len(links) == 1:
+            self._open(links[0][1])
+            return
+        self.push_screen(LinkPicker(links), lambda href: href and self._open(href))
+
+    def _open(self, href: str) -> None:
+        # webbrowser starts the browser with an argument list, never through a shell, and
+        # only http(s) targets get here.
+        webbrowser.open(href)
+        self.notify(f"Opened {href}")

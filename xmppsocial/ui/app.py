@@ -72,6 +72,7 @@ class XmppSocialApp(PostActions, App[None]):
         Binding("U", "scope('unread')", "Unread only", show=False),
         Binding("h", "scope('home')", "Home", show=False),
         Binding("o", "open_link", "Open link", show=False),
+        Binding("N", "notifications", "Notifications", show=False),
     ]
 
     def __init__(self, store: Store, *, service_factory: ServiceFactory | None = None,
@@ -87,6 +88,7 @@ class XmppSocialApp(PostActions, App[None]):
         self.scope = Scope()
         self.new_posts = 0
         self.startup_notice = ""
+        self.history: list[tuple[str, str, str]] = []
         self.account_setup: Callable[[object], tuple[ServiceFactory, object]] | None = None
         # Coroutines to run beside the app for its lifetime (the demo's live author).
         self.companions: list[Callable[[], object]] = []
@@ -376,6 +378,17 @@ class XmppSocialApp(PostActions, App[None]):
             self.notify("No unread posts.")
             return
         self.feed.cursor = self.store.timeline(self.scope).position(entry.sort_key)
+
+    def notify(self, message: str, *, title: str = "", **kwargs) -> None:  # type: ignore[override]
+        """Every toast is also kept for the notifications view (N)."""
+        stamp = (self.clock() if self.clock else datetime.now()).strftime("%H:%M")
+        self.history.append((stamp, title, message))
+        super().notify(message, title=title, **kwargs)
+
+    def action_notifications(self) -> None:
+        from xmppsocial.ui.screens.notifications import NotificationsScreen
+
+        self.push_screen(NotificationsScreen(self.history))
 
     def action_help(self) -> None:
         from xmppsocial.ui.screens.help import HelpScreen

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -46,11 +47,23 @@ class BlogScreen(Screen[None]):
         node: NodeRef
         follow: bool
 
-    def __init__(self, info: BlogInfo, rows: TimelineRows, clock=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, info: BlogInfo, rows: TimelineRows, clock=None,  # type: ignore[no-untyped-def]
+                 count_followers=None) -> None:
         super().__init__()
         self.info = info
         self.rows = rows
         self.clock = clock
+        self.count_followers = count_followers
+
+    def on_mount(self) -> None:
+        if self.count_followers is not None:
+            self._fetch_followers()
+
+    @work(exclusive=True, exit_on_error=False)
+    async def _fetch_followers(self) -> None:
+        count = await self.count_followers(self.info.node)
+        if count is not None:
+            self.set_followers(count)
 
     def compose(self) -> ComposeResult:
         info = self.info
@@ -65,11 +78,18 @@ class BlogScreen(Screen[None]):
                         else "followers unknown")
             with Horizontal():
                 yield Label(" · ".join(meta), id="blog-meta", markup=False)
+                self._meta = meta
                 if not info.own:
                     yield Button(self._label(info.followed), id="follow",
                                  variant="default" if info.followed else "primary")
         yield TimelineView(self.rows, clock=self.clock, id="blog-timeline")
         yield Footer()
+
+    def set_followers(self, count: int) -> None:
+        self.info = replace(self.info, followers=count)
+        meta = [m if not m.startswith("followers") else f"{count} followers"
+                for m in self._meta]
+        self.query_one("#blog-meta", Label).update(" · ".join(meta))
 
     @staticmethod
     def _label(followed: bool) -> str:

@@ -15,7 +15,7 @@ KEYS = [
     ("e", "edit my post"), ("d", "delete my post (asks first)"), ("l", "like"),
     ("f", "follow / unfollow this blog"), ("b", "open this author's blog"),
     ("/", "search"), ("h", "home timeline"), ("U", "unread only"), ("u", "next unread"),
-    ("o", "open a link of the post"), ("ctrl+e", "compose in $EDITOR"),
+    ("o", "open a link of the post (a list when several)"), ("N", "notifications"), ("ctrl+e", "compose in $EDITOR"),
     ("ctrl+s", "send from the composer"), ("escape", "close the composer, keeping the draft"),
     ("ctrl+p", "command palette"), ("?", "this help"), ("q", "quit"),
 ]
