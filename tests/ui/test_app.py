@@ -235,3 +235,19 @@ async def test_notifications_view_and_own_follower_count(app_with_fake) -> None:
         await pilot.pause()
         assert isinstance(app.screen, NotificationsScreen)
         assert "Bob commented on your post" in str(app.screen.query_one("Static").render())
+
+
+async def test_command_palette_offers_the_post_actions(app_with_fake) -> None:
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"New post", "Reply", "Like", "Follow / unfollow", "Next unread"} <= set(titles)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"New post")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        from xmppsocial.ui.screens.compose import ComposeScreen
+        assert isinstance(app.screen, ComposeScreen)

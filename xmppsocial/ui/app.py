@@ -390,6 +390,26 @@ class XmppSocialApp(PostActions, App[None]):
 
         self.push_screen(NotificationsScreen(self.history))
 
+    def get_system_commands(self, screen):  # type: ignore[no-untyped-def]
+        """The palette (ctrl+p) offers every post action with its key, beside Textual's own."""
+        from textual.app import SystemCommand
+
+        yield from super().get_system_commands(screen)
+        for title, key, action in (
+                ("New post", "n", self.action_new_post), ("Reply", "r", self.action_reply),
+                ("Edit my post", "e", self.action_edit), ("Delete my post", "d",
+                                                          self.action_delete),
+                ("Like", "l", self.action_like), ("Follow / unfollow", "f", self.action_follow),
+                ("Open author's blog", "b", self.action_blog), ("Search", "/",
+                                                                self.action_search),
+                ("Next unread", "u", self.action_next_unread),
+                ("Unread only", "U", lambda: self.action_scope("unread")),
+                ("Home timeline", "h", lambda: self.action_scope("home")),
+                ("Open a link", "o", self.action_open_link),
+                ("Notifications", "N", self.action_notifications),
+                ("Keys", "?", self.action_help)):
+            yield SystemCommand(title, f"key: {key}", action)
+
     def action_help(self) -> None:
         from xmppsocial.ui.screens.help import HelpScreen
 
