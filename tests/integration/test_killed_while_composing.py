@@ -1,0 +1,76 @@
+"""The real program in a real pseudo-terminal, killed with SIGKILL while composing:
+the draft is there when it starts again."""
+
+from __future__ import annotations
+
+import os
+import pty
+import signal
+import sys
+import time
+from pathlib import Path
+
+from xmppsocial.store import Store
+
+
+def spawn(env: dict[str, str]) -> tuple[int, int]:
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real entry point, as a user starts it
+        os.execve(sys.executable, [sys.executable, "-m", "xmppsocial"], env)
+    return pid, fd
+
+
+def drain(fd: int, seconds: float, until: bytes | None = None) -> bytes:
+    """Read what the program draws (so it never blocks on a full terminal), for ``seconds``
+    or until ``until`` shows up."""
+    import select
+
+    out, deadline = b"", time.monotonic() + seconds
+    while time.monotonic() < deadline and not (until and until in out):
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                out += os.read(fd, 65536)
+            except OSError:
+                break
+    return out
+
+
+def test_draft_survives_sigkill(tmp_path: Path) -> None:
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30",
+           **{v: str(tmp_path / v.lower()) for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME",
+                                                      "XDG_CACHE_HOME", "XDG_STATE_HOME")}}
+    env.pop("XMPPSOCIAL_PASSWORD", None)
+    pid, fd = spawn(env)
+    try:
+        drain(fd, 15.0, until=b"Connect")  # no account yet: the account screen
+        drain(fd, 0.5)
+        os.write(fd, b"\x1b")  # stay offline
+        drain(fd, 1.0)
+        os.write(fd, b"n")
+        drain(fd, 1.0)
+        os.write(fd, b"Words I must not lose")
+        drain(fd, 1.0)  # the draft is written as the text changes
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    store = Store(tmp_path / "xdg_data_home" / "xmppsocial" / "xmppsocial.sqlite3")
+    try:
+        assert store.draft("new").body == "Words I must not lose"
+    finally:
+        store.close()
+    # started again, the composer opens with the words in it
+    pid, fd = spawn(env)
+    try:
+        drain(fd, 15.0, until=b"Connect")
+        drain(fd, 0.5)
+        os.write(fd, b"\x1b")
+        drain(fd, 1.0)
+        os.write(fd, b"n")
+        screen = drain(fd, 5.0, until=b"must not lose")
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    assert b"Words I must not lose" in screen
