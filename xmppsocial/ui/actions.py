@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from xmppsocial.compose import comment, edited, like_comment, new_post
 from xmppsocial.model import MICROBLOG_NODE, NodeRef, Post, PostRef
-from xmppsocial.ui.screens.compose import Composed, ComposeRequest, ComposeScreen
 
 if TYPE_CHECKING:
     from xmppsocial.store import Store
+    from xmppsocial.ui.screens.compose import Composed, ComposeRequest
     from xmppsocial.ui.service_api import SocialService
     from xmppsocial.ui.widgets.thread_view import ThreadView
     from xmppsocial.ui.widgets.timeline_view import TimelineView
@@ -50,6 +49,9 @@ class PostActions:
                               tags=composed.tags, audience=composed.audience)
 
     def _open_composer(self, request: ComposeRequest, done) -> None:  # type: ignore[no-untyped-def]
+        # The composer and Markdown are loaded when first needed, not at start-up.
+        from xmppsocial.ui.screens.compose import ComposeScreen
+
         draft = self.store.draft(request.key)
         if draft is not None and (draft.body or draft.title):
             request = replace(request, title=draft.title, body=draft.body, tags=draft.tags,
@@ -63,6 +65,8 @@ class PostActions:
 
     # ------------------------------------------------------------------ composing
     def action_new_post(self) -> None:
+        from xmppsocial.ui.screens.compose import ComposeRequest
+
         def done(composed: Composed | None) -> None:
             if composed is not None:
                 self.publish_new(composed)
@@ -71,6 +75,8 @@ class PostActions:
 
     @work(exclusive=False, group="publish", exit_on_error=False)
     async def publish_new(self, composed: Composed) -> None:
+        from xmppsocial.compose import new_post
+
         service = self._need_service()
         if service is None:
             return
@@ -92,6 +98,8 @@ class PostActions:
         self._reload()  # type: ignore[attr-defined]
 
     def action_reply(self) -> None:
+        from xmppsocial.ui.screens.compose import ComposeRequest
+
         post = self.selected_post()
         if post is None:
             return
@@ -105,6 +113,8 @@ class PostActions:
 
     @work(exclusive=False, group="publish", exit_on_error=False)
     async def publish_reply(self, parent: Post, composed: Composed, key: str) -> None:
+        from xmppsocial.compose import comment, new_post
+
         service = self._need_service()
         if service is None:
             return
@@ -122,6 +132,8 @@ class PostActions:
             await self._publish(service, reply, None, key, with_comments=True)
 
     def action_edit(self) -> None:
+        from xmppsocial.ui.screens.compose import ComposeRequest
+
         post = self.selected_post()
         if post is None or post.service != self.me:
             self.notify("Only your own posts can be edited.", severity="warning")
@@ -137,6 +149,8 @@ class PostActions:
 
     @work(exclusive=False, group="publish", exit_on_error=False)
     async def publish_edit(self, post: Post, composed: Composed, key: str) -> None:
+        from xmppsocial.compose import edited
+
         service = self._need_service()
         if service is None:
             return
@@ -173,6 +187,8 @@ class PostActions:
 
     @work(exclusive=False, group="like", exit_on_error=False)
     async def action_like(self) -> None:
+        from xmppsocial.compose import like_comment
+
         post = self.selected_post()
         service = self._need_service()
         if post is None or service is None:
