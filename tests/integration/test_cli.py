@@ -159,3 +159,50 @@ async def test_export_atom_reads_back_with_feedparser_and_opml_lists_follows(
     assert (await bob("follow", alice_cli.settings.jid))[0] == 0
     code, out, _ = await bob("export", "--opml")
     assert f'xmlUrl="xmpp:{alice_cli.settings.jid}?;node=urn%3Axmpp%3Amicroblog%3A0"' in out
+
+
+async def test_import_is_idempotent_and_republishes_only_what_changed(
+        xmpp_server, new_account, alice_cli, tmp_path) -> None:
+    import http.server
+    import threading
+
+    source = Path(__file__).resolve().parent.parent / "data" / "feeds" / "blog.atom"
+    feed = tmp_path / "blog.atom"
+    feed.write_bytes(source.read_bytes())
+    code, out, err = await alice_cli("import", str(feed), "--access", "open")
+    assert code == 0, err
+    assert out.strip().endswith("3 new, 0 changed, 0 unchanged, 0 failed")
+    assert "skipped" in err  # the entry with neither title nor content
+
+    # the same feed over HTTP (loopback): nothing to do
+    body = feed.read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        code, out, err = await alice_cli("import", f"http://127.0.0.1:{server.server_address[1]}/")
+    finally:
+        server.shutdown()
+    assert code == 0, err
+    assert out.strip().endswith("0 new, 0 changed, 3 unchanged, 0 failed")
+
+    feed.write_text(feed.read_text().replace("Three herons", "Four herons"))
+    code, out, _ = await alice_cli("import", str(feed), "--dry-run")
+    assert "changed   " in out and "Herons" in out and "dry run" in out
+    code, out, err = await alice_cli("import", str(feed))
+    assert out.strip().endswith("0 new, 1 changed, 2 unchanged, 0 failed"), err
+    bob = Cli(await new_account("bob"), tmp_path / "bob")
+    code, out, _ = await bob("read", alice_cli.settings.jid, "--json")
+    posts = {p["title"]: p for p in json.loads(out)}
+    assert set(posts) == {"High water", "Herons", "Undated note"}
+    assert posts["Herons"]["content"] == "Four herons on the weir this morning."
+    assert posts["High water"]["tags"] == ["river", "weather"]

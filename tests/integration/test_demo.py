@@ -24,7 +24,7 @@ async def test_demo_seed_and_first_screen(prosody, tmp_path) -> None:
         await wait_until(lambda: app.status.state.value == "online", pilot, 15)
         await wait_until(lambda: len(app.feed.rows) >= 40, pilot, 15)
         authors = {app.feed.rows.row(i).author for i in range(len(app.feed.rows))}
-        assert {"Alice Marchetti", "Bob Okafor", "You"} <= authors
+        assert {"Alice Marchetti", "Bob Okafor", "You", "Dave's Old Mill"} <= authors
         assert "Carol Lindqvist" not in authors  # not followed
         # alice commented on your first post: showing it fetches the comments
         for _ in range(len(app.feed.rows)):

@@ -286,9 +286,87 @@ async def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_import(args: argparse.Namespace) -> int:
+    """Publish a web feed's entries on an XMPP blog: new ones added, changed ones replaced
+    in place (same item id), unchanged ones left alone."""
+    from xmppsocial import webfeeds
+    from xmppsocial.xmpp.iq import ServiceError
+
+    try:
+        data = await asyncio.to_thread(webfeeds.load_source, args.source)
+    except webfeeds.FeedError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    async with connected(args) as ctx:
+        node = target(args, ctx.me)
+        feed = webfeeds.parse_feed(data, service=node.service, node=node.node)
+        posts = feed.posts[-args.limit:] if args.limit else feed.posts
+        existing = await _published_posts(ctx, node)
+        plan = webfeeds.plan_import(posts, existing, feed.undated)
+        for reason in feed.skipped:
+            print(f"skipped: {reason}", file=sys.stderr)
+        if args.dry_run:
+            for label, group in (("new", plan.new), ("changed", plan.changed),
+                                 ("unchanged", plan.unchanged)):
+                for post in group:
+                    print(f"{label:9} {post.item_id}  {post.title}")
+            print(f"{len(plan.new)} new, {len(plan.changed)} changed, "
+                  f"{len(plan.unchanged)} unchanged (dry run: nothing published)")
+            return 0
+        todo = [*plan.new, *plan.changed]
+        total = len(todo)
+        failures: list[str] = []
+        done = 0
+        gate = asyncio.Semaphore(16)  # pipelined, but bounded
+        show_progress = sys.stderr.isatty()
+
+        async def one(post: Post) -> None:
+            nonlocal done
+            async with gate:
+                try:
+                    await ctx.service.publish_post(post, args.access)
+                except ServiceError as exc:
+                    failures.append(f"{post.item_id} ({post.title}): {exc.message}")
+                done += 1
+                if show_progress:
+                    filled = int(30 * done / total)
+                    print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}",
+                          end="", file=sys.stderr, flush=True)
+
+        if todo and node.service == ctx.me:
+            # one ensure_blog before the burst, not sixteen racing ones
+            await _refusing(ctx, ctx.service.publish_post(todo[0], args.access))
+            todo, done = todo[1:], 1
+        await asyncio.gather(*(one(p) for p in todo))
+        if show_progress and todo:
+            print(file=sys.stderr)
+        for failure in failures:
+            print(f"failed: {failure}", file=sys.stderr)
+        print(f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.unchanged)} "
+              f"unchanged, {len(failures)} failed")
+    return EXIT_REFUSED if failures else 0
+
+
+async def _published_posts(ctx: Context, node: NodeRef) -> dict[str, Post]:
+    """What the blog already holds, by item id (all pages)."""
+    from xmppsocial.xmpp.iq import ServiceError
+
+    try:
+        page = await ctx.service.fetch_latest(node, 200, deliver=False)
+    except ServiceError as exc:
+        if exc.has("item-not-found"):
+            return {}
+        raise CommandError(f"refused: {exc.condition}: {exc.message}", EXIT_REFUSED) from None
+    posts = list(page.posts)
+    while page.cursor is not None:
+        page = await _refusing(ctx, ctx.service.fetch_older(node, page.cursor, 200))
+        posts += page.posts
+    return {p.item_id: p for p in posts}
+
+
 COMMANDS = {
     "post": cmd_post, "reply": cmd_reply, "edit": cmd_edit, "retract": cmd_retract,
     "read": cmd_read, "follow": cmd_follow,
     "unfollow": lambda args: cmd_follow(args, follow=False),
     "following": cmd_following, "followers": cmd_followers, "export": cmd_export,
+    "import": cmd_import,
 }
