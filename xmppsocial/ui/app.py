@@ -330,9 +330,10 @@ class XmppSocialApp(PostActions, App[None]):
         shown = getattr(self.thread, "post", None)
         if (result.new or result.changed) and shown is not None and shown.key == post.key:
             self._render_thread(post)
-            entry = self.store.timeline(self.scope).entry(post.key)
-            if entry is not None:
-                self.feed.update_row(to_row(entry))
+        # Always: an earlier fetch cancelled by this one may have stored the comments.
+        entry = self.store.timeline(self.scope).entry(post.key)
+        if entry is not None:
+            self.feed.update_row(to_row(entry))
 
     @on(TimelineView.Selected, "#feed")
     def _selected(self, message: TimelineView.Selected) -> None:
