@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import Button, Input, Static, TextArea
 
 from tests.ui.conftest import BOB, ME
@@ -251,3 +253,57 @@ async def test_command_palette_offers_the_post_actions(app_with_fake) -> None:
         await pilot.pause(0.2)
         from xmppsocial.ui.screens.compose import ComposeScreen
         assert isinstance(app.screen, ComposeScreen)
+
+
+async def test_edit_enter_tab_and_unread_scope(app_with_fake) -> None:
+    from xmppsocial.ui.widgets.thread_view import ThreadView
+
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.focused, ThreadView)  # enter opens the thread
+        assert app.store.unread_count() == 29  # and marks the post read
+        await pilot.press("tab")
+        assert app.focused is app.feed
+        await pilot.press("U")
+        await pilot.pause()
+        assert app.feed.border_title == "Unread · 29 posts"
+        await pilot.press("h", "j", "j")  # post 27: mine
+        await pilot.pause(0.1)
+        await pilot.press("e")
+        await pilot.pause()
+        area = app.screen.query_one("#body", TextArea)
+        assert area.text == "Body of post 27 about #garden"
+        area.text = "Body, corrected"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        kind, post = holder["service"].calls[-1]
+        assert kind == "publish" and post.item_id == "post-00027"
+        assert post.text == "Body, corrected" and post.updated > post.published
+
+
+def test_editor_runs_without_a_shell_on_a_private_file(tmp_path, monkeypatch) -> None:
+    import stat
+    import sys
+
+    from xmppsocial.ui.screens.compose import edit_in_editor
+
+    seen: dict[str, object] = {}
+    script = tmp_path / "fake_editor.py"
+    script.write_text("import sys, os, stat\n"
+                      "p = sys.argv[1]\n"
+                      "open(sys.argv[2], 'w').write(oct(stat.S_IMODE(os.stat(p).st_mode)))\n"
+                      "open(p, 'a').write(' and more; $(touch pwned)')\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.chdir(tmp_path)
+
+    def run(argv: list[str]) -> int:
+        import subprocess
+        seen["argv"] = argv
+        return subprocess.call([*argv[:2], argv[2], str(tmp_path / "mode")])
+
+    assert edit_in_editor("text", run=run) == "text and more; $(touch pwned)"
+    assert (tmp_path / "mode").read_text() == oct(stat.S_IRUSR | stat.S_IWUSR)
+    assert not (tmp_path / "pwned").exists() and not Path(seen["argv"][-1]).exists()
