@@ -6,13 +6,21 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint system-packages venv
+.PHONY: demo test bench lint system-packages venv
 
 demo: venv
 	$(BIN)/xmppsocial demo
 
 test: system-packages venv lint
 	$(BIN)/python -m pytest
+
+# Figures, not tests: each script prints its baseline measured in the same run.
+bench: system-packages venv
+	$(BIN)/python -m bench.parse_render
+	$(BIN)/python -m bench.store
+	$(BIN)/python -m bench.tui
+	$(BIN)/python -m bench.network
+	$(BIN)/python -m bench.import_feed
 
 lint: venv
 	$(BIN)/ruff check .
