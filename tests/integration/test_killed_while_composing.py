@@ -74,3 +74,32 @@ def test_draft_survives_sigkill(tmp_path: Path) -> None:
         os.waitpid(pid, 0)
         os.close(fd)
     assert b"Words I must not lose" in screen
+
+
+def test_a_corrupt_cache_is_left_alone_and_the_app_still_runs(tmp_path: Path) -> None:
+    import hashlib
+
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "30",
+           **{v: str(tmp_path / v.lower()) for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME",
+                                                      "XDG_CACHE_HOME", "XDG_STATE_HOME")}}
+    env.pop("XMPPSOCIAL_PASSWORD", None)
+    cache = tmp_path / "xdg_data_home" / "xmppsocial" / "xmppsocial.sqlite3"
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"my precious posts, not a database" * 50)
+    before = hashlib.sha256(cache.read_bytes()).hexdigest()
+    pid, fd = spawn(env)
+    try:
+        screen = drain(fd, 15.0, until=b"Connect")
+        screen += drain(fd, 0.5)
+        os.write(fd, b"\x1b")
+        screen += drain(fd, 2.0)
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    import re
+
+    # the toast wraps its words over lines: compare the text without escapes and spaces
+    text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|\s", b"", screen)
+    assert b"untouched" in text and b"Runningwithoutacache" in text  # said so, kept running
+    assert hashlib.sha256(cache.read_bytes()).hexdigest() == before
