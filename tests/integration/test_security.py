@@ -75,3 +75,36 @@ async def test_payload_too_big_keeps_the_text(xmpp_server, new_account, tmp_path
     assert store.draft("post").body.strip() == big.strip()
     store.close()
     assert os.path.exists(cli.env["XDG_DATA_HOME"])
+
+
+async def test_a_certificate_for_another_host_is_refused(tmp_path) -> None:
+    """The CA file is trusted, but the certificate names another host: still refused."""
+    import subprocess
+
+    from tests.conftest import require_binary
+    from xmppsocial.localserver import XmppServer
+    from xmppsocial.xmpp.client import ConnectError, ConnectionSettings, SocialClient
+
+    require_binary("prosody")
+    directory = tmp_path / "server"
+    directory.mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(directory / "key.pem"),
+                    "-out", str(directory / "cert.pem"), "-days", "2", "-subj",
+                    "/CN=elsewhere.example", "-addext", "subjectAltName=DNS:elsewhere.example"],
+                   check=True, capture_output=True)
+    server = XmppServer("prosody", directory, settings={"fast": "1"})
+    server.start()
+    try:
+        good = ConnectionSettings("wronghost@localhost", "pw-123456", server.host, server.port,
+                                  server.cafile, verify_tls=False)
+        from xmppsocial.xmpp.register import register_account
+        await register_account(good)
+        strict = ConnectionSettings(good.jid, good.password, server.host, server.port,
+                                    server.cafile)
+        with pytest.raises(ConnectError) as caught:
+            await SocialClient(strict).start(timeout=15)
+        assert caught.value.state is ConnectionState.CERT_REJECTED
+        assert "certificate" in caught.value.reason
+    finally:
+        server.stop()
