@@ -17,11 +17,16 @@ Example ``config.toml``::
     [keys]
     next = "j"
 
-Passwords never go in this file: see secrets.py.
+Every key is optional except ``jid``. Passwords never go in this file (a
+``password`` key is an error): see secrets.py. Errors name the file, the key
+and what was expected, e.g.
+``/home/alice/.config/xmppsocial/config.toml: account[0].verify_tls: expected
+true or false, got "yes"``.
 """
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +40,8 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Account:
+    """One ``[[account]]``: who to log in as and how to reach and trust the server."""
+
     jid: str
     host: str | None = None
     port: int | None = None
@@ -45,13 +52,18 @@ class Account:
 
     @property
     def server(self) -> str | None:
+        """``host[:port]`` as written in the file (IPv6 in brackets), or None for DNS SRV."""
         if not self.host:
             return None
+        if ":" in self.host:
+            return f"[{self.host}]:{self.port}" if self.port else f"[{self.host}]"
         return f"{self.host}:{self.port}" if self.port else self.host
 
 
 @dataclass(frozen=True, slots=True)
 class Preferences:
+    """``[preferences]`` and ``[keys]`` (action name to key)."""
+
     theme: str = "textual-dark"
     editor: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
@@ -59,17 +71,43 @@ class Preferences:
 
 @dataclass(frozen=True, slots=True)
 class Config:
+    """The whole file; ``path`` is where it was read from."""
+
     accounts: tuple[Account, ...] = ()
     preferences: Preferences = field(default_factory=Preferences)
     path: Path | None = None
 
     def account(self, jid: str | None = None) -> Account | None:
+        """The account with this JID, or the first one; None when there is none."""
         if jid is None:
             return self.accounts[0] if self.accounts else None
         return next((a for a in self.accounts if a.jid == jid), None)
 
 
 ACCOUNT_KEYS = {"jid", "server", "ca_file", "verify_tls", "notify_contacts", "password_command"}
+PREFERENCE_KEYS = {"theme", "editor"}
+TABLES = {"account", "preferences", "keys"}
+
+
+def shown(value: object) -> str:
+    """A value as it would be written in TOML, for error messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return str(value)
+
+
+def _unknown(table: dict[str, object], known: set[str], where: str) -> None:
+    unknown = sorted(set(table) - known)
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], known, n=1)
+        hint = f"did you mean {close[0]}?" if close else f"known: {', '.join(sorted(known))}"
+        raise ConfigError(f"{where}{unknown[0]}: unknown key ({hint})")
 
 
 def parse_server(value: str, where: str = "server") -> tuple[str, int | None]:
@@ -83,7 +121,7 @@ def parse_server(value: str, where: str = "server") -> tuple[str, int | None]:
     elif value.count(":") == 1:
         host, port = value.split(":")
     if not host or (port is not None and not (port.isdigit() and 0 < int(port) < 65536)):
-        raise ConfigError(f"{where}: expected HOST or HOST:PORT, got {value!r}")
+        raise ConfigError(f"{where}: expected HOST or HOST:PORT, got {shown(value)}")
     return host, int(port) if port is not None else None
 
 
@@ -92,9 +130,9 @@ def _expect(table: dict[str, object], key: str, kind: type, where: str, default:
     if value is default:
         return value
     if kind is bool and not isinstance(value, bool):
-        raise ConfigError(f"{where}.{key}: expected true or false, got {value!r}")
+        raise ConfigError(f"{where}.{key}: expected true or false, got {shown(value)}")
     if kind is str and not isinstance(value, str):
-        raise ConfigError(f"{where}.{key}: expected a string, got {value!r}")
+        raise ConfigError(f"{where}.{key}: expected a string, got {shown(value)}")
     return value
 
 
@@ -104,13 +142,13 @@ def _account(table: object, where: str) -> Account:
     if "password" in table:
         raise ConfigError(f"{where}.password: passwords are not kept in the config file; "
                           "use the keyring, password_command or XMPPSOCIAL_PASSWORD")
-    unknown = set(table) - ACCOUNT_KEYS
-    if unknown:
-        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r} "
-                          f"(known: {', '.join(sorted(ACCOUNT_KEYS))})")
+    _unknown(table, ACCOUNT_KEYS, f"{where}.")
+    if "jid" not in table:
+        raise ConfigError(f"{where}.jid: missing; expected a bare JID like alice@example.org")
     jid = _expect(table, "jid", str, where, None)
-    if not isinstance(jid, str) or "@" not in jid or "/" in jid:
-        raise ConfigError(f"{where}.jid: expected a bare JID like alice@example.org, got {jid!r}")
+    if not isinstance(jid, str) or not _bare_jid(jid):
+        raise ConfigError(f"{where}.jid: expected a bare JID like alice@example.org, "
+                          f"got {shown(jid)}")
     host = port = None
     server = _expect(table, "server", str, where, None)
     if isinstance(server, str):
@@ -122,6 +160,12 @@ def _account(table: object, where: str) -> Account:
                    notify_contacts=bool(_expect(table, "notify_contacts", bool, where, False)),
                    password_command=_expect(table, "password_command", str, where,
                                             None))  # type: ignore[arg-type]
+
+
+def _bare_jid(jid: str) -> bool:
+    local, at, domain = jid.partition("@")
+    return (bool(at and local and domain) and "@" not in domain and "/" not in jid
+            and not any(c.isspace() for c in jid))
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -138,29 +182,46 @@ def load_config(path: Path | None = None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     try:
-        accounts = data.get("account", [])
-        if not isinstance(accounts, list):
-            raise ConfigError("account: expected [[account]] tables")
-        prefs = data.get("preferences", {})
-        keys = data.get("keys", {})
-        if not isinstance(prefs, dict) or not isinstance(keys, dict):
-            raise ConfigError("preferences/keys: expected tables")
-        for name, key in keys.items():
-            if not isinstance(key, str):
-                raise ConfigError(f"keys.{name}: expected a key name string, got {key!r}")
-        preferences = Preferences(
-            theme=str(_expect(prefs, "theme", str, "preferences", "textual-dark")),
-            editor=_expect(prefs, "editor", str, "preferences", None),  # type: ignore[arg-type]
-            keys=dict(keys))
-        return Config(tuple(_account(a, f"account[{n}]") for n, a in enumerate(accounts)),
-                      preferences, path)
+        return Config(*_parse(data), path=path)
     except ConfigError as exc:
-        raise ConfigError(f"{path.name}: {exc}") from None
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _parse(data: dict[str, object]) -> tuple[tuple[Account, ...], Preferences]:
+    _unknown(data, TABLES, "")
+    accounts = data.get("account", [])
+    if not isinstance(accounts, list):
+        raise ConfigError("account: expected [[account]] tables")
+    prefs = data.get("preferences", {})
+    keys = data.get("keys", {})
+    for name, table in (("preferences", prefs), ("keys", keys)):
+        if not isinstance(table, dict):
+            raise ConfigError(f"{name}: expected a [{name}] table, got {shown(table)}")
+    assert isinstance(prefs, dict) and isinstance(keys, dict)
+    _unknown(prefs, PREFERENCE_KEYS, "preferences.")
+    for name, key in keys.items():
+        if not isinstance(key, str) or not key:
+            raise ConfigError(f"keys.{name}: expected a key name such as \"j\" or "
+                              f"\"ctrl+n\", got {shown(key)}")
+    preferences = Preferences(
+        theme=str(_expect(prefs, "theme", str, "preferences", "textual-dark")),
+        editor=_expect(prefs, "editor", str, "preferences", None),  # type: ignore[arg-type]
+        keys=dict(keys))
+    parsed = tuple(_account(a, f"account[{n}]") for n, a in enumerate(accounts))
+    seen: dict[str, int] = {}
+    for n, account in enumerate(parsed):
+        if account.jid in seen:
+            raise ConfigError(f"account[{n}].jid: {account.jid} is already account"
+                              f"[{seen[account.jid]}]; expected each account once")
+        seen[account.jid] = n
+    return parsed, preferences
 
 
 def _toml_string(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(ch if ch >= " " or ch == "\t" else f"\\u{ord(ch):04x}" for ch in escaped)
+    # TOML forbids control characters (DEL included) in basic strings, except tab.
+    escaped = "".join(f"\\u{ord(ch):04x}" if (ch < " " and ch != "\t") or ch == "\x7f" else ch
+                      for ch in escaped)
     return f'"{escaped}"'
 
 
@@ -191,6 +252,9 @@ def dump_config(config: Config) -> str:
 
 
 def save_config(config: Config, path: Path | None = None) -> Path:
+    """Write the config atomically, mode 0600; returns where. It never holds a password."""
     path = path or config.path or paths.config_file()
+    if path.parent == paths.config_dir():
+        paths.private_dir(path.parent)  # ours: tighten it even if an older release made it
     paths.write_private(path, dump_config(config))
     return path

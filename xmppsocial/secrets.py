@@ -23,21 +23,29 @@ class PasswordUnavailable(RuntimeError):
     """No source could give a password; the message says what was tried."""
 
 
+# keyring's stand-ins when no real backend exists, or when the user turned it off.
+_NO_BACKEND = ("keyring.backends.fail", "keyring.backends.null")
+
+
 def _keyring():  # type: ignore[no-untyped-def]
+    """The keyring module when it is installed and has a real backend, else None.
+
+    Imported here, not at the top: keyring is optional and slow to import.
+    """
     try:
         import keyring
-        from keyring.backends import fail
     except Exception:  # noqa: BLE001 - any import failure means "no keyring here"
         return None
     try:
-        if isinstance(keyring.get_keyring(), fail.Keyring):
+        if type(keyring.get_keyring()).__module__ in _NO_BACKEND:
             return None
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - a backend that cannot even be chosen is none
         return None
     return keyring
 
 
 def from_keyring(jid: str) -> str | None:
+    """The account's password from the OS keyring, or None (no keyring, locked, absent)."""
     backend = _keyring()
     if backend is None:
         return None
@@ -67,14 +75,23 @@ def run_password_command(command: str, timeout: float = 30.0) -> str:
     except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
         raise PasswordUnavailable(f"password_command failed: {exc}") from None
     if done.returncode != 0:
-        raise PasswordUnavailable(f"password_command exited with {done.returncode}")
-    line = done.stdout.split("\n", 1)[0]
+        # stderr says why (no such entry, wrong passphrase); stdout might hold a secret.
+        why = (done.stderr.strip().splitlines() or [""])[-1][:200]
+        raise PasswordUnavailable(f"password_command exited with {done.returncode}"
+                                  + (f": {why}" if why else ""))
+    line = done.stdout.split("\n", 1)[0].rstrip("\r")
     if not line:
         raise PasswordUnavailable("password_command printed nothing")
     return line
 
 
 def get_password(account: Account, prompt: Callable[[str], str | None] | None = None) -> str:
+    """The account's password from the first source that has one (see the module's docstring).
+
+    ``prompt(jid)`` is asked last and may return None (cancelled, no terminal). Nothing
+    found raises PasswordUnavailable; a failing ``password_command`` raises it too, rather
+    than silently falling back to asking.
+    """
     env = os.environ.get(ENV)
     if env:
         return env
