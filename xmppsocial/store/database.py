@@ -27,20 +27,33 @@ def connect(path: Path | str) -> sqlite3.Connection:
     memory = str(path) == ":memory:"
     if not memory:
         path = Path(path)
-        if not path.exists():
-            paths.private_file(path)
-        _check_header(path)
+        try:
+            if path.parent == paths.data_dir():
+                paths.private_dir(path.parent)  # ours: tightened even if made by an older release
+            if not path.exists():
+                # Created 0600 before SQLite sees it: SQLite gives -wal/-shm the same mode.
+                paths.private_file(path)
+            _check_header(path)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot be opened: {exc.strerror or exc}") from None
+        version = _read_version(path)
+        if version > VERSION:
+            raise SchemaTooNewError(f"{path}: written by a newer xmppsocial (schema {version}, "
+                                    f"this version knows {VERSION}); it was left untouched")
     try:
         db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         db.row_factory = sqlite3.Row
         version = db.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: not a usable database ({exc}); it was left untouched") from None
-    if version > VERSION:
+    if version > VERSION:  # upgraded by a newer xmppsocial since the look above
         db.close()
-        raise SchemaTooNewError(f"{path}: written by a newer xmppsocial (schema {version}, this "
-                                f"version knows {VERSION}); it was left untouched")
+        raise SchemaTooNewError(f"{path}: written by a newer xmppsocial (schema {version}, "
+                                f"this version knows {VERSION})")
     try:
+        # WAL: readers never wait for the writer. NORMAL: a commit survives the process being
+        # killed (drafts are saved on every keystroke, an fsync each would be too slow); a
+        # power cut can lose the last commits but cannot corrupt the file.
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
@@ -50,14 +63,37 @@ def connect(path: Path | str) -> sqlite3.Connection:
         db.close()
         raise StoreError(f"{path}: damaged database ({exc})") from None
     if not memory:
-        for suffix in ("-wal", "-shm"):
-            sidecar = Path(f"{path}{suffix}")
-            if sidecar.exists():
-                os.chmod(sidecar, 0o600)
+        # A cache copied in or made by an older release may be readable by others.
+        for candidate in (Path(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if candidate.exists():
+                os.chmod(candidate, 0o600)
     return db
 
 
+def _read_version(path: Path) -> int:
+    """The schema version, read without changing anything.
+
+    A read-write connection would checkpoint a leftover WAL into the file when closed;
+    a read-only one cannot. The only trace is the WAL index (-shm), removed again when
+    this look created it.
+    """
+    shm = Path(f"{path}-shm")
+    had_shm = shm.exists()
+    try:
+        look = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return look.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            look.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a usable database ({exc}); it was left untouched") from None
+    finally:
+        if not had_shm:
+            shm.unlink(missing_ok=True)
+
+
 def _check_header(path: Path) -> None:
+    # A file that is not a database is refused before SQLite is given a chance to write to it.
     with open(path, "rb") as handle:
         head = handle.read(16)
     if head and head != b"SQLite format 3\x00":
