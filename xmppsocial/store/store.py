@@ -24,15 +24,23 @@ _UPDATE = (f"UPDATE posts SET {', '.join(f'{c} = ?' for c in COLUMNS[3:])}, retr
 
 @dataclass
 class UpsertResult:
-    """What an upsert did, by post key."""
+    """What an upsert did, by post key.
+
+    ``changed`` means the entry differs from the stored one (an edit, or a retracted post
+    published again); ``gone`` lists copies of retracted posts that were not republished
+    and so stay retracted.
+    """
 
     new: list[tuple[str, str, str]] = field(default_factory=list)
     changed: list[tuple[str, str, str]] = field(default_factory=list)
     unchanged: list[tuple[str, str, str]] = field(default_factory=list)
+    gone: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
 class Feed:
+    """A node we know about: its title, who may read it, whether we follow it, paging cursor."""
+
     node: NodeRef
     title: str
     access_model: str
@@ -43,6 +51,8 @@ class Feed:
 
 @dataclass(frozen=True, slots=True)
 class Draft:
+    """Unsent writing, keyed by what it is for (a new post, a reply, an edit)."""
+
     key: str
     title: str
     body: str
@@ -53,6 +63,8 @@ class Draft:
 
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
+    """A publish or retract waiting for the network, with its item id and failed attempts."""
+
     id: int
     kind: str  # "publish" or "retract"
     node: NodeRef
@@ -71,10 +83,16 @@ class Store:
         self.db = connect(path)
 
     def close(self) -> None:
+        """Close the database (committed work is already on disk)."""
         self.db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: writes inside commit together. Inside another transaction this
+        simply joins it, so store methods compose."""
+        if self.db.in_transaction:
+            yield self.db
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -86,19 +104,28 @@ class Store:
     # ------------------------------------------------------------------ posts
     def upsert_posts(self, posts: Iterable[Post]) -> UpsertResult:
         """Insert new posts, replace changed ones (an edit), leave identical ones alone.
-        A post seen again after a retraction was republished and comes back."""
+
+        A retracted post stays a tombstone against copies fetched before its retraction
+        (the same entry, or an older ``updated``): only an entry that differs and is at
+        least as recent is a republication, and brings the post back. The whole batch is
+        one transaction: after a crash either all of it is stored or none.
+        """
         result = UpsertResult()
         with self.transaction() as db:
             for post in posts:
                 if not post.raw:
                     post = _with_raw(post)
                 values = post_values(post)
-                row = db.execute("SELECT id, digest, retracted FROM posts WHERE service = ? AND "
-                                 "node = ? AND item_id = ?", post.key).fetchone()
+                row = db.execute("SELECT id, digest, retracted, updated FROM posts WHERE "
+                                 "service = ? AND node = ? AND item_id = ?", post.key).fetchone()
+                same = row is not None and row["digest"] == values[COLUMNS.index("digest")]
                 if row is None:
                     post_id = db.execute(_INSERT, values).lastrowid
                     result.new.append(post.key)
-                elif row["digest"] == values[COLUMNS.index("digest")] and not row["retracted"]:
+                elif row["retracted"] and (same or _older(post.updated, row["updated"])):
+                    result.gone.append(post.key)
+                    continue
+                elif same:
                     result.unchanged.append(post.key)
                     continue
                 else:
@@ -122,10 +149,12 @@ class Store:
         return gone
 
     def purge_node(self, node: NodeRef) -> int:
+        """A purged node: every post on it becomes a tombstone; returns how many."""
         return self.db.execute("UPDATE posts SET retracted = 1 WHERE service = ? AND node = ?",
                                (node.service, node.node)).rowcount
 
     def get_post(self, ref: PostRef) -> Post | None:
+        """The stored post, re-read from its raw entry; None when unknown or retracted."""
         row = self.db.execute("SELECT raw, publisher, received, retracted, is_read FROM posts "
                               "WHERE service = ? AND node = ? AND item_id = ?",
                               (ref.service, ref.node, ref.item)).fetchone()
@@ -133,11 +162,20 @@ class Store:
             return None
         return _reparse(ref, row["raw"], row["publisher"], row["received"])
 
+    def parent_of_comments(self, node: NodeRef) -> PostRef | None:
+        """The post whose comments live on ``node``, when it is cached."""
+        row = self.db.execute("SELECT service, node, item_id FROM posts WHERE comments_service = ? "
+                              "AND comments_node = ? AND retracted = 0",
+                              (node.service, node.node)).fetchone()
+        return PostRef(*row) if row else None
+
     def posts_count(self) -> int:
+        """Rows stored, tombstones and comments included."""
         return self.db.execute("SELECT count(*) FROM posts").fetchone()[0]
 
     # ------------------------------------------------------------------ timelines
     def timeline(self, scope: Scope | None = None) -> Timeline:
+        """Pages over one scope (default: home, all I follow and my own blog)."""
         return Timeline(self.db, scope or Scope())
 
     def thread(self, post: Post) -> list[Post]:
@@ -159,9 +197,12 @@ class Store:
         return out
 
     def likes(self, post: Post) -> int:
+        """How many people like the post (see likers)."""
         return self.likers(post).__len__()
 
     def likers(self, post: Post) -> set[str]:
+        """Who likes the post, each once: authors of heart comments on its comments node
+        (verified, or on a service that names no publisher) and attachment likes."""
         who = {row[0] for row in self.db.execute(
             "SELECT jid FROM attachment_likes WHERE service = ? AND node = ? AND item_id = ?",
             post.key)}
@@ -173,6 +214,7 @@ class Store:
         return who
 
     def set_attachment_likes(self, ref: PostRef, jids: Iterable[str]) -> None:
+        """Replace the likes read from the post's attachments node (XEP-0470)."""
         with self.transaction() as db:
             db.execute("DELETE FROM attachment_likes WHERE service = ? AND node = ? AND "
                        "item_id = ?", (ref.service, ref.node, ref.item))
@@ -181,42 +223,52 @@ class Store:
 
     # ------------------------------------------------------------------ read state
     def mark_read(self, refs: Iterable[PostRef], read: bool = True) -> None:
+        """Mark posts read (or unread again); kept across restarts."""
         with self.transaction() as db:
             db.executemany("UPDATE posts SET is_read = ? WHERE service = ? AND node = ? AND "
                            "item_id = ?", [(int(read), r.service, r.node, r.item) for r in refs])
 
     def unread_count(self, scope: Scope | None = None) -> int:
-        return self.timeline(Scope("unread") if scope is None else scope).count()
+        """Unread posts in the home timeline, or in ``scope`` when given."""
+        if scope is None or scope.kind in ("home", "unread"):
+            return self.timeline(Scope("unread")).count()
+        return self.timeline(scope).unread_count()
 
     # ------------------------------------------------------------------ feeds
     def set_feed(self, node: NodeRef, *, title: str | None = None,
                  access_model: str | None = None, followed: bool | None = None,
                  own: bool | None = None) -> None:
-        self.db.execute("INSERT OR IGNORE INTO feeds (service, node) VALUES (?, ?)",
-                        (node.service, node.node))
-        for column, value in (("title", title), ("access_model", access_model),
-                              ("followed", None if followed is None else int(followed)),
-                              ("own", None if own is None else int(own))):
-            if value is not None:
-                self.db.execute(f"UPDATE feeds SET {column} = ? WHERE service = ? AND node = ?",
-                                (value, node.service, node.node))
+        """Record a feed (node), changing only the attributes given."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO feeds (service, node) VALUES (?, ?)",
+                       (node.service, node.node))
+            for column, value in (("title", title), ("access_model", access_model),
+                                  ("followed", None if followed is None else int(followed)),
+                                  ("own", None if own is None else int(own))):
+                if value is not None:
+                    db.execute(f"UPDATE feeds SET {column} = ? WHERE service = ? AND node = ?",
+                               (value, node.service, node.node))
 
     def feed(self, node: NodeRef) -> Feed | None:
+        """What we know about one node, or None."""
         row = self.db.execute("SELECT * FROM feeds WHERE service = ? AND node = ?",
                               (node.service, node.node)).fetchone()
         return _feed(row) if row else None
 
     def feeds(self, followed_only: bool = False) -> list[Feed]:
+        """Known feeds, or only those followed and my own."""
         sql = "SELECT * FROM feeds" + (" WHERE followed = 1 OR own = 1" if followed_only else "")
         return [_feed(row) for row in self.db.execute(sql + " ORDER BY service, node")]
 
     def followed_nodes(self) -> list[NodeRef]:
+        """The nodes home shows: followed feeds and my own blog."""
         return [feed.node for feed in self.feeds(followed_only=True)]
 
     def set_cursor(self, node: NodeRef, cursor: str | None) -> None:
-        self.set_feed(node)
-        self.db.execute("UPDATE feeds SET cursor = ? WHERE service = ? AND node = ?",
-                        (cursor, node.service, node.node))
+        """Where paging through this feed's older items resumes (opaque to the store)."""
+        self.db.execute("INSERT INTO feeds (service, node, cursor) VALUES (?, ?, ?) "
+                        "ON CONFLICT (service, node) DO UPDATE SET cursor = excluded.cursor",
+                        (node.service, node.node, cursor))
 
     # ------------------------------------------------------------------ drafts
     def save_draft(self, key: str, *, title: str = "", body: str = "",
@@ -229,13 +281,16 @@ class Store:
                         (key, title, body, " ".join(tags), audience, time.time()))
 
     def draft(self, key: str) -> Draft | None:
+        """The saved draft for ``key``, to restore after a crash or a cancel."""
         row = self.db.execute("SELECT * FROM drafts WHERE key = ?", (key,)).fetchone()
         return _draft(row) if row else None
 
     def drafts(self) -> list[Draft]:
+        """Every draft, most recently saved first."""
         return [_draft(row) for row in self.db.execute("SELECT * FROM drafts ORDER BY saved DESC")]
 
     def delete_draft(self, key: str) -> None:
+        """Forget a draft (sent or discarded)."""
         self.db.execute("DELETE FROM drafts WHERE key = ?", (key,))
 
     # ------------------------------------------------------------------ outbox
@@ -250,16 +305,27 @@ class Store:
                                (kind, node.service, node.node, item_id)).fetchone()[0]
 
     def pending(self) -> list[OutboxItem]:
+        """Queued publishes and retracts, oldest first: send them in this order."""
         return [OutboxItem(r["id"], r["kind"], NodeRef(r["service"], r["node"]), r["item_id"],
                            r["payload"], r["attempts"], r["last_error"])
                 for r in self.db.execute("SELECT * FROM outbox ORDER BY id")]
 
     def attempt_failed(self, outbox_id: int, error: str) -> None:
+        """Count a failed try and keep its error; the item stays queued."""
         self.db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
                         (error, outbox_id))
 
     def sent(self, outbox_id: int) -> None:
+        """The server accepted it: remove it from the outbox."""
         self.db.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
+
+
+def _older(updated: datetime, stored: str) -> bool:
+    """Whether ``updated`` is before the stored ISO date; unknown counts as not older."""
+    try:
+        return updated < datetime.fromisoformat(stored)
+    except (TypeError, ValueError):  # naive against aware, or a date we cannot read
+        return False
 
 
 def _with_raw(post: Post) -> Post:

@@ -2,7 +2,9 @@
 
 Every page is one indexed query ordered by (sort_ts, id); no OFFSET except
 for the rare far jump, so the cost of a page does not depend on how many
-posts are stored.
+posts are stored. The page's row ids are chosen first and only those rows
+get their like and comment counts: counting before sorting would count every
+match of a search.
 """
 
 from __future__ import annotations
@@ -44,14 +46,17 @@ class Scope:
 
     @classmethod
     def blog(cls, node: NodeRef) -> Scope:
+        """One blog (or any node), comments left out."""
         return cls("blog", node=node)
 
     @classmethod
     def tagged(cls, tag: str) -> Scope:
+        """Posts carrying a tag (Atom category), in any letter case."""
         return cls("tag", tag=tag)
 
     @classmethod
     def search(cls, query: str) -> Scope:
+        """Posts and comments whose title, text, author or tags hold every word (as prefixes)."""
         return cls("search", query=query)
 
 
@@ -61,7 +66,19 @@ def fts_query(text: str) -> str:
     return " ".join(f'"{w}"*' for w in words[:16])
 
 
+# Above this many matches a search or a tag walks a time index and stops after a page; below
+# it, sorting the matches by time through a narrow index is cheaper than walking.
+COMMON_WORDS = 1000
+_FTS = "p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)"
+_FEW_TAGGED = f"{VISIBLE} AND p.id IN (SELECT t.post_id FROM post_tags t WHERE t.tag = ?)"
+# The index each scope pages through, named so the plan never depends on SQLite's guesses
+# (with no statistics it can prefer an index that reads every post).
+_WALK = {"home": "posts_by_time", "unread": "posts_unread", "blog": "posts_visible_by_node",
+         "tag": "posts_by_time", "search": "posts_live_by_time"}
+
+
 def where(scope: Scope) -> tuple[str, list[object]]:
+    """The SQL condition (on ``posts p``) and its arguments for the posts a scope shows."""
     if scope.kind in ("home", "unread"):
         clause = f"{VISIBLE} AND {FOLLOWED}"
         return (clause + " AND p.is_read = 0" if scope.kind == "unread" else clause), []
@@ -75,8 +92,7 @@ def where(scope: Scope) -> tuple[str, list[object]]:
         query = fts_query(scope.query)
         if not query:
             return "0", []
-        return ("p.retracted = 0 AND p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts "
-                "MATCH ?)", [query])
+        return f"p.retracted = 0 AND {_FTS}", [query]
     raise ValueError(f"incomplete timeline scope: {scope}")
 
 
@@ -87,16 +103,35 @@ class Timeline:
         self.db = db
         self.scope = scope
         self._where, self._args = where(scope)
+        self._index = "" if self._where == "0" else f" INDEXED BY {_WALK[scope.kind]}"
+        # Only speed depends on this choice, never which posts are shown.
+        if scope.kind == "search" and self._args:
+            if not self._common("SELECT 1 FROM posts_fts WHERE posts_fts MATCH ?"):
+                self._index = " INDEXED BY posts_live_by_id"
+        elif scope.kind == "tag":
+            if not self._common("SELECT 1 FROM post_tags WHERE tag = ?"):
+                self._where = _FEW_TAGGED
+                self._index = " INDEXED BY posts_live_by_id"
+
+    def _common(self, matching: str) -> bool:
+        found = self.db.execute(f"SELECT count(*) FROM ({matching} LIMIT ?)",
+                                [*self._args, COMMON_WORDS + 1]).fetchone()[0]
+        return found > COMMON_WORDS
 
     def _select(self, extra: str, args: list[object], order: str, limit: int,
-                offset: int = 0) -> list[TimelineEntry]:
-        sql = (f"SELECT p.*, {_COUNTS} FROM posts p WHERE {self._where}{extra} "
-               f"ORDER BY p.sort_ts {order}, p.id {order} LIMIT ? OFFSET ?")
+                offset: int = 0, index: str | None = None) -> list[TimelineEntry]:
+        index = self._index if index is None else index
+        # The LIMIT keeps SQLite from flattening the page into the outer query.
+        sql = (f"WITH page AS (SELECT p.id FROM posts p{index} WHERE {self._where}{extra} "
+               f"ORDER BY p.sort_ts {order}, p.id {order} LIMIT ? OFFSET ?) "
+               f"SELECT p.*, {_COUNTS} FROM page JOIN posts p ON p.id = page.id "
+               f"ORDER BY p.sort_ts {order}, p.id {order}")
         rows = self.db.execute(sql, [*self._args, *args, limit, offset]).fetchall()
         entries = [entry_from_row(row) for row in rows]
         return entries if order == "DESC" else entries[::-1]
 
     def count(self) -> int:
+        """How many posts this timeline holds (for the scrollbar)."""
         if self.scope.kind == "home":
             # Per followed feed, over an index that holds only visible posts.
             return self.db.execute(
@@ -104,47 +139,66 @@ class Timeline:
                 f"posts_visible_by_node WHERE p.service = f.service AND p.node = f.node AND "
                 f"{VISIBLE})), 0) FROM feeds f WHERE f.followed = 1 OR f.own = 1"
             ).fetchone()[0]
-        return self.db.execute(f"SELECT count(*) FROM posts p WHERE {self._where}",
-                               self._args).fetchone()[0]
+        return self.db.execute(f"SELECT count(*) FROM posts p{self._counting} WHERE "
+                               f"{self._where}", self._args).fetchone()[0]
+
+    @property
+    def _counting(self) -> str:
+        # Counting reads every match anyway: only a search needs the narrow index named.
+        return self._index if self.scope.kind == "search" else ""
+
+    def unread_count(self) -> int:
+        """How many posts of this timeline are unread."""
+        return self.db.execute(f"SELECT count(*) FROM posts p{self._counting} WHERE "
+                               f"{self._where} AND p.is_read = 0", self._args).fetchone()[0]
 
     def newest(self, limit: int) -> list[TimelineEntry]:
+        """The first page, newest first."""
         return self._select("", [], "DESC", limit)
 
     def oldest(self, limit: int) -> list[TimelineEntry]:
+        """The last page, newest first."""
         return self._select("", [], "ASC", limit)
 
     def older_than(self, sort_key: tuple[object, ...], limit: int) -> list[TimelineEntry]:
+        """The page after the entry with ``sort_key`` (its opaque cursor), newest first."""
         return self._select(" AND (p.sort_ts, p.id) < (?, ?)", list(sort_key), "DESC", limit)
 
     def newer_than(self, sort_key: tuple[object, ...], limit: int) -> list[TimelineEntry]:
+        """The page before the entry with ``sort_key``, newest first."""
         return self._select(" AND (p.sort_ts, p.id) > (?, ?)", list(sort_key), "ASC", limit)
 
     def at_offset(self, offset: int, limit: int) -> list[TimelineEntry]:
+        """A page far away (dragging the scrollbar): OFFSET, the one place it is used."""
         return self._select("", [], "DESC", limit, offset)
 
     def entry(self, key: tuple[str, str, str]) -> TimelineEntry | None:
         """One post of this timeline by key, or None when it is not in it."""
         found = self._select(" AND p.service = ? AND p.node = ? AND p.item_id = ?", list(key),
-                             "DESC", 1)
+                             "DESC", 1, index="")
         return found[0] if found else None
 
     def position(self, sort_key: tuple[object, ...]) -> int:
         """How many posts of this timeline come before the one with ``sort_key``."""
-        return self.db.execute(f"SELECT count(*) FROM posts p WHERE {self._where} AND "
-                               "(p.sort_ts, p.id) > (?, ?)", [*self._args, *sort_key]).fetchone()[0]
+        sql = (f"SELECT count(*) FROM posts p{self._counting} WHERE {self._where} "
+               "AND (p.sort_ts, p.id) > (?, ?)")
+        return self.db.execute(sql, [*self._args, *sort_key]).fetchone()[0]
 
     def next_unread(self, after: tuple[object, ...] | None = None) -> TimelineEntry | None:
         """The first unread post older than ``after`` (or the newest unread), in this scope."""
         extra, args = " AND p.is_read = 0", []
+        # Read posts are not in posts_unread: no need to step over them one by one.
+        index = " INDEXED BY posts_unread" if self.scope.kind in ("home", "unread") else None
         if after is not None:
             extra += " AND (p.sort_ts, p.id) < (?, ?)"
             args = list(after)
-        found = self._select(extra, args, "DESC", 1)
+        found = self._select(extra, args, "DESC", 1, index=index)
         if not found and after is not None:
-            found = self._select(" AND p.is_read = 0", [], "DESC", 1)
+            found = self._select(" AND p.is_read = 0", [], "DESC", 1, index=index)
         return found[0] if found else None
 
     def mark_all_read(self) -> int:
+        """Mark every post of this timeline read; returns how many were unread."""
         return self.db.execute(f"UPDATE posts SET is_read = 1 WHERE id IN (SELECT p.id FROM "
                                f"posts p WHERE {self._where} AND p.is_read = 0)",
                                self._args).rowcount
