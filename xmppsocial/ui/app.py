@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from xmppsocial import __version__
@@ -34,6 +34,7 @@ from xmppsocial.ui.messages import ServiceEventArrived
 from xmppsocial.ui.service_api import SocialService
 from xmppsocial.ui.source import StoreSource, to_row
 from xmppsocial.ui.timeline_rows import TimelineRows
+from xmppsocial.ui.widgets.key_footer import KeyFooter
 from xmppsocial.ui.widgets.status_line import StatusLine
 from xmppsocial.ui.widgets.thread_view import ThreadView
 from xmppsocial.ui.widgets.timeline_view import TimelineView
@@ -89,6 +90,7 @@ class XmppSocialApp(PostActions, App[None]):
         self.new_posts = 0
         self.startup_notice = ""
         self.history: list[tuple[str, str, str]] = []
+        self._incoming: list[PostsReceived] = []
         self.account_setup: Callable[[object], tuple[ServiceFactory, object]] | None = None
         # Coroutines to run beside the app for its lifetime (the demo's live author).
         self.companions: list[Callable[[], object]] = []
@@ -108,7 +110,7 @@ class XmppSocialApp(PostActions, App[None]):
             thread.border_title = "Thread"
             yield thread
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def feed(self) -> TimelineView:
@@ -136,7 +138,8 @@ class XmppSocialApp(PostActions, App[None]):
         for companion in self.companions:
             self.run_worker(companion(), group="companions", exit_on_error=False)
         if self.service_factory is not None:
-            self.start_service()
+            # After the first frame: the cache is on screen while slixmpp loads (~0.1 s).
+            self.call_after_refresh(self.start_service)
         elif self.account_setup is not None:
             from xmppsocial.ui.screens.account import AccountScreen
 
@@ -185,10 +188,16 @@ class XmppSocialApp(PostActions, App[None]):
     @on(ServiceEventArrived)
     def _service_event(self, message: ServiceEventArrived) -> None:
         event = message.event
+        if isinstance(event, PostsReceived):
+            # Pushes that queued up together are stored and shown together: one transaction,
+            # one reload and one repaint for a burst instead of one per post.
+            if not self._incoming:
+                self.call_later(self._take_incoming)
+            self._incoming.append(event)
+            return
+        self._take_incoming()  # what came before this event is applied before it
         if isinstance(event, ConnectionChanged):
             self.status.state, self.status.reason = event.state, event.reason
-        elif isinstance(event, PostsReceived):
-            self._take_posts(list(event.posts), event.live)
         elif isinstance(event, PostsRetracted):
             self._take_retractions(list(event.refs))
         elif isinstance(event, NodePurged):
@@ -200,7 +209,15 @@ class XmppSocialApp(PostActions, App[None]):
             self.log.warning(f"unreadable item {event.ref}: {event.reason}")
         self.status.pending = len(self.store.pending())
 
-    def _take_posts(self, posts: list[Post], live: bool) -> None:
+    def _take_incoming(self) -> None:
+        if not self._incoming:
+            return
+        events, self._incoming = self._incoming, []
+        self._take_posts([p for e in events for p in e.posts],
+                         [p for e in events if e.live for p in e.posts])
+        self.status.pending = len(self.store.pending())
+
+    def _take_posts(self, posts: list[Post], live: list[Post]) -> None:
         result = self.store.upsert_posts(posts)
         visible_new = [k for k in result.new if self._in_scope(k)]
         for key in result.changed:
@@ -220,7 +237,7 @@ class XmppSocialApp(PostActions, App[None]):
         if shown is not None and any(self._belongs_to(shown, p) for p in posts):
             self._show(shown.key)
         if live:
-            self._notify_about(posts, result.new)
+            self._notify_about(live, result.new)
         self._refresh_counts()
 
     def _take_retractions(self, refs: list[PostRef]) -> None:
