@@ -139,6 +139,12 @@ class Timeline:
                 f"posts_visible_by_node WHERE p.service = f.service AND p.node = f.node AND "
                 f"{VISIBLE})), 0) FROM feeds f WHERE f.followed = 1 OR f.own = 1"
             ).fetchone()[0]
+        if self.scope.kind == "unread":  # the status line asks after every change
+            return self.db.execute(
+                "SELECT coalesce(sum((SELECT count(*) FROM posts p INDEXED BY "
+                "posts_unread_by_node WHERE p.service = f.service AND p.node = f.node AND "
+                f"p.is_read = 0 AND {VISIBLE})), 0) FROM feeds f WHERE f.followed = 1 OR "
+                "f.own = 1").fetchone()[0]
         return self.db.execute(f"SELECT count(*) FROM posts p{self._counting} WHERE "
                                f"{self._where}", self._args).fetchone()[0]
 
