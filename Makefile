@@ -20,6 +20,7 @@ bench: system-packages venv
 	$(BIN)/python -m bench.store
 	$(BIN)/python -m bench.tui
 	$(BIN)/python -m bench.network
+	$(BIN)/python -m bench.burst
 	$(BIN)/python -m bench.import_feed
 
 lint: venv
