@@ -57,6 +57,24 @@ async def test_a_push_while_reading_below_keeps_the_place_and_shows_a_bar(app_wi
         assert not bar.has_class("shown")
 
 
+async def test_a_burst_of_pushes_then_a_retraction_lands_in_order(app_with_fake) -> None:
+    app, holder = app_with_fake
+    burst = [make_post(BOB, f"burst-{n:05d}", minutes=10_000 + n, title=f"Burst {n}")
+             for n in range(200)]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        service = holder["service"]  # made once the app runs
+        for post in burst:  # one push each, with no pause: they queue up together
+            service.push(post)
+        service.retract_remote(burst[-1])  # published, then deleted, before we looked
+        await pilot.pause(0.2)
+        assert app.feed.border_title == "Feed · 230 posts"
+        assert app.feed.rows.row(0).key == burst[-1].key and app.feed.rows.row(0).retracted
+        assert app.feed.rows.row(1).title == "Burst 198"
+        assert app.store.get_post(burst[-1].ref) is None
+        assert app.status.unread == 30 + 199
+
+
 async def test_escape_keeps_the_draft_and_ctrl_s_sends(app_with_fake) -> None:
     app, holder = app_with_fake
     async with app.run_test(size=(120, 36)) as pilot:
