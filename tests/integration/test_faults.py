@@ -35,6 +35,11 @@ async def test_server_crash_and_restart_under_the_tui(own_prosody, tmp_path) -> 
     alice, _ = await online(alice_settings)
     await alice.publish_post(a_post(alice.jid, "before-crash-1", "Before", "x"), access="open")
     await alice.stop()
+    # Bob really follows Alice: whether he is back before or after she posts, the post
+    # reaches him (a push, or the resync after reconnecting).
+    bob, _ = await online(bob_settings)
+    await bob.follow(NodeRef(alice_settings.jid))
+    await bob.stop()
 
     store = Store(tmp_path / "bob.sqlite3")
     store.set_feed(NodeRef(alice_settings.jid), followed=True)
