@@ -19,7 +19,6 @@ from xmppsocial.cli.session import (
     account_from_args,
     password_for,
 )
-from xmppsocial.compose import comment, edited, new_post
 from xmppsocial.model import MICROBLOG_NODE, NodeRef, Post, PostRef
 from xmppsocial.store import Store
 from xmppsocial.uris import is_valid_item_id
@@ -42,7 +41,8 @@ async def connected(args: argparse.Namespace) -> AsyncIterator[Context]:
     settings = ConnectionSettings(account.jid, password_for(account), account.host,
                                   account.port, account.ca_file, account.verify_tls)
     store = Store(paths.database_file())
-    service = XmppService(settings, lambda event: None, resync_on_connect=False)
+    service = XmppService(settings, lambda event: None, resync_on_connect=False,
+                          present=False)
     try:
         try:
             await service.start(timeout=30)
@@ -95,6 +95,8 @@ async def cmd_post(args: argparse.Namespace) -> int:
         raise CommandError("nothing to post: give TEXT, '-' or a pipe", EXIT_USAGE)
     if args.id and not is_valid_item_id(args.id):
         raise CommandError("--id: 6 to 128 characters from A-Z a-z 0-9 . _ ~ -", EXIT_USAGE)
+    from xmppsocial.compose import new_post  # Markdown: only the writing commands load it
+
     async with connected(args) as ctx:
         node = target(args, ctx.me)
         post = new_post(service=node.service, author_name=ctx.name, markdown=text,
@@ -117,6 +119,8 @@ async def cmd_reply(args: argparse.Namespace) -> int:
     text = read_text(args)
     if not text.strip():
         raise CommandError("nothing to reply: give TEXT, '-' or a pipe", EXIT_USAGE)
+    from xmppsocial.compose import comment
+
     async with connected(args) as ctx:
         node = target(args, ctx.me)
         parent = await _post(ctx, PostRef(node.service, node.node, args.item_id))
@@ -130,6 +134,8 @@ async def cmd_reply(args: argparse.Namespace) -> int:
 
 async def cmd_edit(args: argparse.Namespace) -> int:
     text = read_text(args) if (args.text is not None or not sys.stdin.isatty()) else None
+    from xmppsocial.compose import edited
+
     async with connected(args) as ctx:
         node = target(args, ctx.me)
         post = await _post(ctx, PostRef(node.service, node.node, args.item_id))

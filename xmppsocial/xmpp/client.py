@@ -53,7 +53,8 @@ class SocialClient(slixmpp.ClientXMPP):
     """A ClientXMPP configured from ConnectionSettings, with the plugins the app needs."""
 
     def __init__(self, settings: ConnectionSettings, *, plugins: tuple[str, ...] = PLUGINS,
-                 features: tuple[str, ...] = (), interests: tuple[str, ...] = ()):
+                 features: tuple[str, ...] = (), interests: tuple[str, ...] = (),
+                 present: bool = True):
         super().__init__(settings.jid, settings.password, loop=asyncio.get_running_loop())
         self.settings = settings
         if settings.host:
@@ -68,6 +69,9 @@ class SocialClient(slixmpp.ClientXMPP):
             self.register_plugin(name)
         # Not self.features: slixmpp keeps the stream features under that name.
         self.disco_features, self.interests = features, interests
+        # A one-shot command is never present: it asks and leaves, so nothing is pushed to
+        # it, and the roster and presence round trips would only slow it down.
+        self.present = present
         self._capabilities_set = False
 
     async def start(self, timeout: float = 30.0) -> None:
@@ -101,9 +105,10 @@ class SocialClient(slixmpp.ClientXMPP):
         try:
             self.connect(self.settings.host, self.settings.port)
             await asyncio.wait_for(outcome, timeout)
-            await self.get_roster(timeout=timeout)
-            await self._announce_capabilities()
-            self.send_presence()
+            if self.present:
+                await self.get_roster(timeout=timeout)
+                await self._announce_capabilities()
+                self.send_presence()
         except (ConnectError, TimeoutError) as exc:
             self.cancel_connection_attempt()
             self.abort()

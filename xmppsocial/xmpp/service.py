@@ -51,6 +51,7 @@ class XmppService(Operations):
         notify_contacts: also advertise ``urn:xmpp:microblog:0+notify`` (contact-based
             delivery); off unless the user opts in.
         on_online: awaited after each (re)connection and resync, e.g. to flush the outbox.
+        present: False for one-shot commands: no roster, caps or presence, so no pushes.
     """
 
     def __init__(self, settings: ConnectionSettings, sink: Sink, *,
@@ -58,9 +59,10 @@ class XmppService(Operations):
                  notify_contacts: bool = False, resync_count: int = 20,
                  backoff: tuple[float, float] = (1.0, 60.0),
                  on_online: Callable[[], object] | None = None,
-                 resync_on_connect: bool = True) -> None:
+                 resync_on_connect: bool = True, present: bool = True) -> None:
         interests = (MICROBLOG_NODE,) if notify_contacts else ()
-        super().__init__(SocialClient(settings, features=FEATURES, interests=interests))
+        super().__init__(SocialClient(settings, features=FEATURES, interests=interests,
+                                      present=present))
         self.settings = settings
         self.sink = sink
         self.followed = followed
