@@ -67,13 +67,17 @@ async def blog(server: XmppServer, name: str, count: int) -> None:
         await service.stop()
 
 
-def median_run(argv: list[str], env: dict[str, str], repeat: int = 5) -> float:
-    times = []
+def median_runs(commands: list[list[str]], env: dict[str, str], repeat: int = 9
+                ) -> list[float]:
+    """Median wall time of each command, run in turn (a, b, a, b…) so that a slow spell
+    of a shared machine hits both alike."""
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(argv, env=env, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for argv, spent in zip(commands, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(argv, env=env, check=True, capture_output=True)
+            spent.append(time.perf_counter() - start)
+    return [statistics.median(spent) for spent in times]
 
 
 async def sync_figures(server: XmppServer, blogs: int) -> tuple[float, float]:
@@ -157,11 +161,12 @@ def main() -> None:
         env = {**os.environ, "XMPPSOCIAL_PASSWORD": PASSWORD,
                **{v: str(work / v.lower()) for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME",
                                                       "XDG_CACHE_HOME", "XDG_STATE_HOME")}}
-        ours = median_run([sys.executable, "-m", "xmppsocial", "--jid", alice.jid, "--server",
-                           f"{server.host}:{server.port}", "--ca-file", str(server.cafile),
-                           "read", "--limit", "20", "--json"], env)
-        bare = median_run([sys.executable, "-c", BARE_READ, alice.jid, PASSWORD, server.host,
-                           str(server.port), str(server.cafile)], env)
+        ours, bare = median_runs([
+            [sys.executable, "-m", "xmppsocial", "--jid", alice.jid, "--server",
+             f"{server.host}:{server.port}", "--ca-file", str(server.cafile), "read",
+             "--limit", "20", "--json"],
+            [sys.executable, "-c", BARE_READ, alice.jid, PASSWORD, server.host,
+             str(server.port), str(server.cafile)]], env)
         print(f"read --limit 20: {ours * 1000:.0f} ms; bare slixmpp script: "
               f"{bare * 1000:.0f} ms; ratio {ours / bare:.2f}x")
         together, one_by_one = asyncio.run(sync_figures(server, args.blogs))
