@@ -103,6 +103,7 @@ def main() -> None:
          None),
         ("home count (for the scrollbar)", home.count,
          lambda: plain.execute("SELECT count(*) FROM posts").fetchone()),
+        (f"unread count (status line, {n - 5000:,} unread)", store.unread_count, None),
     ]
     print(f"{n:,} posts stored in {fill:.1f} s ({n / fill:,.0f} posts/s through upsert_posts)")
     print(f"{'operation':40} {'ms':>8} {'baseline ms':>12} {'ratio':>7}")
