@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 import xml.etree.ElementTree as ET
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from xmppsocial.store.database import connect
 from xmppsocial.store.rows import COLUMNS, post_values
 from xmppsocial.store.timeline import Scope, Timeline
 
+READ_CACHE = 2048  # posts re-read from raw entries kept in memory (a few MB at most)
 _INSERT = (f"INSERT INTO posts ({', '.join(COLUMNS)}) "
            f"VALUES ({', '.join('?' for _ in COLUMNS)})")
 _UPDATE = (f"UPDATE posts SET {', '.join(f'{c} = ?' for c in COLUMNS[3:])}, retracted = 0 "
@@ -81,6 +83,20 @@ class Store:
     def __init__(self, path: Path | str) -> None:
         self.path = path
         self.db = connect(path)
+        # Posts read back from their raw entries, by version: a thread is shown again on
+        # every selection and every push to it, and re-reading 30 comments costs ~5 ms.
+        self._read: OrderedDict[tuple[object, ...], Post | None] = OrderedDict()
+
+    def _post(self, row: sqlite3.Row) -> Post | None:
+        ref = PostRef(row["service"], row["node"], row["item_id"])
+        key = (ref, row["digest"], row["publisher"], row["received"])
+        if key in self._read:
+            self._read.move_to_end(key)
+            return self._read[key]
+        post = self._read[key] = _reparse(ref, row["raw"], row["publisher"], row["received"])
+        if len(self._read) > READ_CACHE:
+            self._read.popitem(last=False)
+        return post
 
     def close(self) -> None:
         """Close the database (committed work is already on disk)."""
@@ -155,12 +171,12 @@ class Store:
 
     def get_post(self, ref: PostRef) -> Post | None:
         """The stored post, re-read from its raw entry; None when unknown or retracted."""
-        row = self.db.execute("SELECT raw, publisher, received, retracted, is_read FROM posts "
-                              "WHERE service = ? AND node = ? AND item_id = ?",
-                              (ref.service, ref.node, ref.item)).fetchone()
+        row = self.db.execute("SELECT service, node, item_id, raw, digest, publisher, received, "
+                              "retracted FROM posts WHERE service = ? AND node = ? AND "
+                              "item_id = ?", (ref.service, ref.node, ref.item)).fetchone()
         if row is None or row["retracted"]:
             return None
-        return _reparse(ref, row["raw"], row["publisher"], row["received"])
+        return self._post(row)
 
     def parent_of_comments(self, node: NodeRef) -> PostRef | None:
         """The post whose comments live on ``node``, when it is cached."""
@@ -182,19 +198,13 @@ class Store:
         """Comments on the post's comments node and replies pointing at it, oldest first,
         likes left out (they are counted by likes())."""
         rows = self.db.execute(
-            "SELECT service, node, item_id, raw, publisher, received FROM posts "
+            "SELECT service, node, item_id, raw, digest, publisher, received FROM posts "
             "WHERE retracted = 0 AND is_like = 0 AND ((service = ? AND node = ?) OR "
             "(reply_service = ? AND reply_node = ? AND reply_item = ?)) "
             "ORDER BY sort_ts, id",
             (post.comments.service if post.comments else None,
              post.comments.node if post.comments else None, *post.key)).fetchall()
-        out = []
-        for row in rows:
-            ref = PostRef(row["service"], row["node"], row["item_id"])
-            parsed = _reparse(ref, row["raw"], row["publisher"], row["received"])
-            if parsed is not None:
-                out.append(parsed)
-        return out
+        return [post for post in map(self._post, rows) if post is not None]
 
     def likes(self, post: Post) -> int:
         """How many people like the post (see likers)."""
