@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from xmppsocial.events import ConnectionChanged, PostsReceived, PostsRetracted
-from xmppsocial.model import COMMENTS_NODE_PREFIX, MICROBLOG_NODE, ConnectionState, NodeRef, Post
+from xmppsocial.model import (
+    COMMENTS_NODE_PREFIX,
+    MICROBLOG_NODE,
+    ConnectionState,
+    NodeRef,
+    Post,
+    PostRef,
+)
 
 
 @dataclass
@@ -90,6 +97,10 @@ class FakeService:
         if post.comments is None:
             return []
         return sorted(self.blogs.get(post.comments, {}).values(), key=lambda p: p.published)
+
+    async def fetch_post(self, ref: PostRef) -> Post | None:
+        self.calls.append(("fetch_post", ref))
+        return self.blogs.get(ref.node_ref, {}).get(ref.item)
 
     async def like(self, post: Post, heart_comment: Post | None = None) -> str:
         self.calls.append(("like", post.ref))

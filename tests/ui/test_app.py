@@ -75,6 +75,23 @@ async def test_a_burst_of_pushes_then_a_retraction_lands_in_order(app_with_fake)
         assert app.status.unread == 30 + 199
 
 
+async def test_a_reply_to_an_uncached_post_fetches_and_names_it(app_with_fake) -> None:
+    app, holder = app_with_fake
+    original = make_post(BOB, "long-ago-0001", minutes=-50_000, title="The old original")
+    reply = make_post(ME, "answer-00001", minutes=10_000, title="Still true",
+                      reply_to=original.ref)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        service = holder["service"]
+        service.blogs.setdefault(NodeRef(BOB), {})[original.item_id] = original
+        assert app.store.get_post(original.ref) is None  # older than anything synced
+        service.push(reply)
+        await pilot.pause(0.3)
+        assert app.feed.current.title == "Still true"
+        assert ("fetch_post", original.ref) in service.calls
+        assert "in reply to “The old original” by Bob" in thread_text(app)
+
+
 async def test_escape_keeps_the_draft_and_ctrl_s_sends(app_with_fake) -> None:
     app, holder = app_with_fake
     async with app.run_test(size=(120, 36)) as pilot:

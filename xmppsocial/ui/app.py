@@ -326,9 +326,14 @@ class XmppSocialApp(PostActions, App[None]):
             self.thread.show(None)
             return
         self._render_thread(post)
-        if post.comments is not None and self.service is not None \
-                and self.service.state is ConnectionState.ONLINE:
+        if self.service is None or self.service.state is not ConnectionState.ONLINE:
+            return
+        if post.comments is not None:
             self._fetch_comments(post)
+        unknown = [r.target for r in post.in_reply_to
+                   if r.target is not None and self.store.get_post(r.target) is None]
+        if unknown:
+            self._fetch_replied(post, unknown)
 
     def _render_thread(self, post: Post) -> None:
         feed = self.store.feed(NodeRef(post.service, post.node))
@@ -351,6 +356,17 @@ class XmppSocialApp(PostActions, App[None]):
         entry = self.store.timeline(self.scope).entry(post.key)
         if entry is not None:
             self.feed.update_row(to_row(entry))
+
+    @work(exclusive=True, group="replied", exit_on_error=False)
+    async def _fetch_replied(self, post: Post, refs: list[PostRef]) -> None:
+        """The post being replied to or shared, when it is older than what was synced."""
+        assert self.service is not None
+        found = [p for p in [await self.service.fetch_post(ref) for ref in refs] if p]
+        if found:
+            self.store.upsert_posts(found)
+            shown = getattr(self.thread, "post", None)
+            if shown is not None and shown.key == post.key:
+                self._render_thread(post)
 
     @on(TimelineView.Selected, "#feed")
     def _selected(self, message: TimelineView.Selected) -> None:

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from xmppsocial.model import Post
+from xmppsocial.model import MICROBLOG_NODE, Post
 from xmppsocial.render import render_post
 from xmppsocial.sanitize import clean_line, clean_name
 
@@ -50,6 +50,11 @@ def render_thread(post: Post, comments: list[Post], likes: int, audience: str = 
             out.append("↪ in reply to ", "dim")
             out.append(f"“{clean_line(original.title, 120)}”", "italic")
             out.append(f" by {clean_name(original.author.display)}\n", "dim")
+        elif reply.target is not None:  # not in the cache (yet): say whose, not the URI
+            where = clean_line(reply.target.service, 300)
+            if reply.target.node != MICROBLOG_NODE:
+                where += f" ({clean_line(reply.target.node, 300)})"
+            out.append(f"↪ in reply to a post on {where}\n", "dim")
         else:
             out.append(f"↪ in reply to {clean_line(reply.href or reply.ref or '', 300)}\n",
                        "dim")
