@@ -111,6 +111,11 @@ async def test_follow_following_followers(xmpp_server, new_account, alice_cli,
     assert (await bob("unfollow", alice_cli.settings.jid))[0] == 0
     code, out, _ = await bob("following", "--json")
     assert json.loads(out) == []
+    code, out, err = await bob("following")
+    assert code == 0 and out == "" and "follow no blogs yet" in err
+    if xmpp_server.kind == "prosody":
+        code, out, err = await bob("followers")
+        assert code == 0 and out == "" and "Nobody follows your blog yet" in err, err
 
 
 async def test_exit_codes_and_messages(xmpp_server, alice_cli) -> None:

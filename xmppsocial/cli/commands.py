@@ -250,6 +250,8 @@ async def cmd_following(args: argparse.Namespace) -> int:
         store.close()
     if args.json:
         print(json.dumps([{"service": n.service, "node": n.node} for n in rows], indent=2))
+    elif not rows:
+        print("You follow no blogs yet: xmppsocial follow JID", file=sys.stderr)
     else:
         for n in rows:
             print(n.service if n.node == MICROBLOG_NODE else f"{n.service} {n.node}")
@@ -261,7 +263,12 @@ async def cmd_followers(args: argparse.Namespace) -> int:
 
     async with connected(args) as ctx:
         jids = sorted(await _refusing(ctx, ctx.service.subscribers()))
-    print(json.dumps(jids, indent=2) if args.json else "\n".join(jids))
+    if args.json:
+        print(json.dumps(jids, indent=2))
+    elif not jids:
+        print("Nobody follows your blog yet.", file=sys.stderr)  # stdout stays empty
+    else:
+        print("\n".join(jids))
     return 0
 
 

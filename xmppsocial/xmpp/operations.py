@@ -166,7 +166,12 @@ class Operations:
         """Bare JIDs following ``node`` (default: our blog). Raises following.Unsupported."""
         self._require_online()
         target = node or NodeRef(self.client.boundjid.bare, MICROBLOG_NODE)
-        return [s.jid for s in await following.subscribers(self.client, target)]
+        try:
+            return [s.jid for s in await following.subscribers(self.client, target)]
+        except ServiceError as exc:
+            if exc.condition == "item-not-found" and target.service == self.client.boundjid.bare:
+                return []  # we have not posted yet: no blog, so nobody follows it
+            raise
 
     # ------------------------------------------------------------------ audience
     async def access_model(self, node: NodeRef | None = None) -> str:
