@@ -6,9 +6,9 @@ from pathlib import Path
 
 from textual.widgets import Button, Input, Static, TextArea
 
-from tests.ui.conftest import BOB, ME
-from tests.unit.store_factory import make_post
-from xmppsocial.model import ConnectionState, NodeRef
+from tests.ui.conftest import BOB, CAROL, ME
+from tests.unit.store_factory import comment_on, make_post
+from xmppsocial.model import ConnectionState, NodeRef, PostRef
 from xmppsocial.ui.screens.blog import BlogScreen
 from xmppsocial.ui.screens.compose import ComposeScreen
 from xmppsocial.ui.screens.help import HelpScreen
@@ -90,6 +90,21 @@ async def test_a_reply_to_an_uncached_post_fetches_and_names_it(app_with_fake) -
         assert app.feed.current.title == "Still true"
         assert ("fetch_post", original.ref) in service.calls
         assert "in reply to “The old original” by Bob" in thread_text(app)
+
+
+async def test_rows_in_view_get_their_comment_counts_without_opening(app_with_fake) -> None:
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        service = holder["service"]
+        second = app.store.get_post(PostRef(*app.feed.rows.row(1).key))
+        service.blogs[second.comments] = {
+            c.item_id: c for c in (comment_on(second, "c-10001", CAROL, "Lovely", 2),
+                                   comment_on(second, "c-10002", ME, "Thanks!", 3))}
+        assert app.feed.rows.row(1).comments == 0
+        await pilot.pause(1.5)  # the rows in view are looked at every second
+        assert app.feed.rows.row(1).comments == 2
+        assert app.feed.cursor == 0  # nothing was opened or moved
 
 
 async def test_escape_keeps_the_draft_and_ctrl_s_sends(app_with_fake) -> None:

@@ -30,6 +30,7 @@ from xmppsocial.events import (
 from xmppsocial.model import ConnectionState, NodeRef, Post, PostRef
 from xmppsocial.store import Scope, Store
 from xmppsocial.ui.actions import PostActions
+from xmppsocial.ui.counts import CommentCounts
 from xmppsocial.ui.messages import ServiceEventArrived
 from xmppsocial.ui.service_api import SocialService
 from xmppsocial.ui.source import StoreSource, to_row
@@ -44,7 +45,7 @@ SCOPE_TITLES = {"home": "Feed", "unread": "Unread", "blog": "Blog", "tag": "Tag"
                 "search": "Search"}
 
 
-class XmppSocialApp(PostActions, App[None]):
+class XmppSocialApp(PostActions, CommentCounts, App[None]):
     """Full-screen XMPP social feed reader.
 
     Args:
@@ -91,6 +92,7 @@ class XmppSocialApp(PostActions, App[None]):
         self.startup_notice = ""
         self.history: list[tuple[str, str, str]] = []
         self._incoming: list[PostsReceived] = []
+        self._counted: set[tuple[str, str, str]] = set()
         self.account_setup: Callable[[object], tuple[ServiceFactory, object]] | None = None
         # Coroutines to run beside the app for its lifetime (the demo's live author).
         self.companions: list[Callable[[], object]] = []
@@ -135,6 +137,7 @@ class XmppSocialApp(PostActions, App[None]):
             self._show(self.feed.current.key)
         # The outbox drains in the service's own time: keep its count in view.
         self.set_interval(1.0, self._refresh_pending)
+        self.set_interval(1.0, self.count_visible)
         for companion in self.companions:
             self.run_worker(companion(), group="companions", exit_on_error=False)
         if self.service_factory is not None:
