@@ -221,6 +221,19 @@ async def test_blog_view_follow_button_toggles(app_with_fake) -> None:
         assert str(button.label) == "Following ✓"
 
 
+async def test_a_blog_without_a_node_title_is_named_after_its_owner(app_with_fake) -> None:
+    from textual.widgets import Label
+
+    app, _ = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("j", "j")  # post 27: mine, and my blog has no title in the cache
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BlogScreen)
+        assert str(app.screen.query_one("#blog-title", Label).render()) == "Me's blog"
+
+
 async def test_search_next_unread_and_help(app_with_fake) -> None:
     app, holder = app_with_fake
     async with app.run_test(size=(120, 36)) as pilot:

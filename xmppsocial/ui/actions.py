@@ -239,7 +239,11 @@ class PostActions:
             return
         node = NodeRef(post.service, post.node if not post.is_comment else MICROBLOG_NODE)
         feed = self.store.feed(node)
-        info = BlogInfo(node, feed.title if feed and feed.title else f"{node.service}'s blog",
+        title = feed.title if feed and feed.title else ""
+        if not title:  # no node title known: the owner's name, as their posts give it
+            owner = post.author.name if post.author.jid == node.service else ""
+            title = f"{owner or node.service}'s blog"
+        info = BlogInfo(node, title,
                         feed.access_model if feed else "", None,
                         bool(feed and feed.followed), node.service == self.me)
         rows = TimelineRows(StoreSource(self.store, Scope.blog(node)))
