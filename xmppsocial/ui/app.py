@@ -224,9 +224,7 @@ class XmppSocialApp(PostActions, CommentCounts, App[None]):
         result = self.store.upsert_posts(posts)
         visible_new = [k for k in result.new if self._in_scope(k)]
         for key in result.changed:
-            entry = self.store.timeline(self.scope).entry(key)
-            if entry is not None:
-                self.feed.update_row(to_row(entry))
+            self._refresh_row(key)
         if visible_new:
             if self.feed.at_top and not self.new_posts:
                 self._reload()
@@ -268,18 +266,12 @@ class XmppSocialApp(PostActions, CommentCounts, App[None]):
                 continue
             parent = None
             if post.is_comment:
-                parent = self._parent_of_comment(post)
+                parent = self.store.parent_of_comments(NodeRef(post.service, post.node))
             elif post.in_reply_to and post.in_reply_to[0].target is not None:
                 parent = post.in_reply_to[0].target
             if parent is not None and parent.service == me:
                 kind = "likes" if post.is_like else "commented on"
                 self.notify(f"{post.author.display} {kind} your post", title="Activity")
-
-    def _parent_of_comment(self, comment: Post) -> PostRef | None:
-        row = self.store.db.execute(
-            "SELECT service, node, item_id FROM posts WHERE comments_service = ? AND "
-            "comments_node = ?", (comment.service, comment.node)).fetchone()
-        return PostRef(*row) if row else None
 
     @staticmethod
     def _belongs_to(shown: Post, post: Post) -> bool:
@@ -328,37 +320,36 @@ class XmppSocialApp(PostActions, CommentCounts, App[None]):
         if post is None:
             self.thread.show(None)
             return
-        self._render_thread(post)
+        unknown = self._render_thread(post)
         if self.service is None or self.service.state is not ConnectionState.ONLINE:
             return
         if post.comments is not None:
             self._fetch_comments(post)
-        unknown = [r.target for r in post.in_reply_to
-                   if r.target is not None and self.store.get_post(r.target) is None]
         if unknown:
             self._fetch_replied(post, unknown)
 
-    def _render_thread(self, post: Post) -> None:
+    def _render_thread(self, post: Post) -> list[PostRef]:
+        """Show the post with its thread; returns the posts it answers that are not cached."""
         feed = self.store.feed(NodeRef(post.service, post.node))
         replied = {r.target: self.store.get_post(r.target) for r in post.in_reply_to
                    if r.target is not None}
         self.thread.show(post, self.store.thread(post), self.store.likes(post),
                          feed.access_model if feed else "",
                          {k: v for k, v in replied.items() if v is not None})
+        return [ref for ref, found in replied.items() if found is None]
 
     @work(exclusive=True, group="comments", exit_on_error=False)
     async def _fetch_comments(self, post: Post) -> None:
         """Comments are not pushed unless we follow their node: fetch them on opening."""
         assert self.service is not None
         comments = await self.service.comments(post)  # type: ignore[attr-defined]
+        self._counted.add(post.key)  # the feed's count is known now: no second fetch for it
         result = self.store.upsert_posts(comments)
         shown = getattr(self.thread, "post", None)
         if (result.new or result.changed) and shown is not None and shown.key == post.key:
             self._render_thread(post)
         # Always: an earlier fetch cancelled by this one may have stored the comments.
-        entry = self.store.timeline(self.scope).entry(post.key)
-        if entry is not None:
-            self.feed.update_row(to_row(entry))
+        self._refresh_row(post.key)
 
     @work(exclusive=True, group="replied", exit_on_error=False)
     async def _fetch_replied(self, post: Post, refs: list[PostRef]) -> None:
@@ -381,6 +372,12 @@ class XmppSocialApp(PostActions, CommentCounts, App[None]):
     def _fresh_row(self, key: tuple[str, str, str]):  # type: ignore[no-untyped-def]
         entry = self.store.timeline(self.scope).entry(key)
         return to_row(entry) if entry else None
+
+    def _refresh_row(self, key: tuple[str, str, str]) -> None:
+        """Redraw one feed row from the store (new counts, an edit), if the feed shows it."""
+        row = self._fresh_row(key)
+        if row is not None:
+            self.feed.update_row(row)
 
     def action_cycle_panes(self) -> None:
         (self.thread if self.feed.has_focus else self.feed).focus()

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from xmppsocial.model import ConnectionState, PostRef
-from xmppsocial.store import Scope, Store
+from xmppsocial.store import Store
 from xmppsocial.ui.service_api import SocialService
-from xmppsocial.ui.source import to_row
 
 if TYPE_CHECKING:
     from xmppsocial.ui.widgets.timeline_view import TimelineView
@@ -26,10 +25,11 @@ IN_FLIGHT = 4
 class CommentCounts:
     store: Store
     service: SocialService | None
-    scope: Scope
 
     if TYPE_CHECKING:
         feed: TimelineView
+
+        def _refresh_row(self, key: tuple[str, str, str]) -> None: ...
 
     _counted: set[tuple[str, str, str]]
     _counting = False
@@ -68,9 +68,7 @@ class CommentCounts:
                 except Exception:  # noqa: BLE001 - a node we may not read: count stays unknown
                     return
             if self.store.upsert_posts(comments).new:
-                entry = self.store.timeline(self.scope).entry(key)
-                if entry is not None:
-                    self.feed.update_row(to_row(entry))
+                self._refresh_row(key)
 
         try:
             await asyncio.gather(*(one(key) for key in keys))
