@@ -271,11 +271,19 @@ async def test_link_picker_opens_the_chosen_link_without_a_shell(app_with_fake, 
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause(0.1)
         holder["service"].push(post)
-        await pilot.pause(0.1)
+        for _ in range(40):  # under load the push can take a moment to land on top
+            if app.feed.current.title == "With links":
+                break
+            await pilot.pause(0.05)
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, LinkPicker)
         assert len(app.screen.links) == 2  # javascript: is never offered
+        from textual.widgets import OptionList
+        for _ in range(40):  # keys go to the list only once it has focus
+            if isinstance(app.focused, OptionList):
+                break
+            await pilot.pause(0.05)
         await pilot.press("down", "enter")
         await pilot.pause()
         assert opened == ["https://two.example/b"]
