@@ -22,8 +22,7 @@ import time
 from asyncio.subprocess import PIPE
 from pathlib import Path
 
-from textual.app import App
-
+from bench.frames import next_frame
 from bench.network import PASSWORD, settings
 from xmppsocial.config import Account
 from xmppsocial.localserver import XmppServer
@@ -34,27 +33,6 @@ from xmppsocial.ui.launch import service_factory
 from xmppsocial.xmpp.register import register_account
 
 COUNT = 1000
-frames: list[float] = []
-_display = App._display
-
-
-def _display_frame(self, screen, update) -> None:  # type: ignore[no-untyped-def]
-    _display(self, screen, update)
-    frames.append(time.perf_counter())
-
-
-App._display = _display_frame  # type: ignore[method-assign]
-
-
-async def next_frame(after: float) -> float:
-    deadline = after + 10
-    while not frames or frames[-1] <= after:
-        if time.perf_counter() > deadline:
-            raise SystemExit("no frame within 10 s")
-        await asyncio.sleep(0.0005)
-    return next(f for f in frames if f > after)
-
-
 async def until(condition, timeout: float = 120) -> None:  # type: ignore[no-untyped-def]
     deadline = time.perf_counter() + timeout
     while not condition():

@@ -20,35 +20,11 @@ from pathlib import Path
 # Shared by both programs: the time each frame is handed to the terminal driver, and a wait
 # for the first frame after a moment (key to repaint, as the user sees it).
 FRAMES = """
-import asyncio, time
-from textual.app import App
-frames, painted = [], []
-_display = App._display
-def _display_frame(self, screen, update):
-    _display(self, screen, update)
-    frames.append(time.perf_counter())
-    if painted and painted[-1] is None:
-        painted[-1] = frames[-1] - t0
-App._display = _display_frame
-async def next_frame(after):
-    deadline = after + 5
-    while not frames or frames[-1] <= after:
-        if time.perf_counter() > deadline:
-            raise SystemExit("no frame within 5 s of the key")
-        await asyncio.sleep(0.0005)
-    return (next(f for f in frames if f > after) - after) * 1000
-async def key_latency(action, reset=None, count=15):
-    # reset puts the view where the key changes something (a key that changes nothing
-    # paints no frame).
-    samples = []
-    for _ in range(count):
-        if reset is not None:
-            reset()
-        await asyncio.sleep(0.05)
-        start = time.perf_counter()
-        action()
-        samples.append(await next_frame(start))
-    return sorted(samples)[len(samples) // 2]
+import asyncio
+from bench.frames import frames, key_latency
+painted = []  # when the content first went into a frame being drawn
+def paint_time():
+    return next(f for f in frames if f >= painted[0]) - t0
 """
 
 BARE = """
@@ -61,7 +37,7 @@ from textual.widgets import Static
 """ + FRAMES + """
 class Line(Static):
     def render_line(self, y):
-        painted or painted.append(None)
+        painted or painted.append(time.perf_counter())
         return super().render_line(y)
 class Bare(App):
     def compose(self):
@@ -75,7 +51,7 @@ async def main():
         counter = iter(range(10**6))
         key = await key_latency(lambda: line.update(f"line {next(counter)}"))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"paint": painted[0], "settled": settled, "key": key, "rss_mb": rss}))
+    print(json.dumps({"paint": paint_time(), "settled": settled, "key": key, "rss_mb": rss}))
 asyncio.run(main())
 """
 
@@ -93,7 +69,7 @@ draw = TimelineView.render_line
 def render_line(self, y):
     # The newest post's row is going into the next frame.
     if not painted and y == 0 and self.rows.row(0) is not None:
-        painted.append(None)
+        painted.append(time.perf_counter())
     return draw(self, y)
 TimelineView.render_line = render_line
 async def main():
@@ -115,7 +91,7 @@ async def main():
                                    ("g", feed.action_first, feed.action_last)):
             keys[key] = await key_latency(action, reset)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"paint": painted[0], "settled": settled, "keys": keys, "rss_mb": rss}))
+    print(json.dumps({"paint": paint_time(), "settled": settled, "keys": keys, "rss_mb": rss}))
 asyncio.run(main())
 """
 
