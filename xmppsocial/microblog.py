@@ -54,7 +54,8 @@ def comments_node_name(item_id: str) -> str:
 
 # ---------------------------------------------------------------------- reading
 def parse_entry(source: ET.Element | bytes | str, service: str, node: str, item_id: str,
-                publisher: str | None = None, *, now: datetime | None = None) -> Post:
+                publisher: str | None = None, *, now: datetime | None = None,
+                raw: str | None = None) -> Post:
     """Read one Atom entry published at (service, node, item_id) into a Post.
 
     Args:
@@ -64,13 +65,17 @@ def parse_entry(source: ET.Element | bytes | str, service: str, node: str, item_
         item_id: the PubSub item id, the post's identity.
         publisher: the item's publisher as the server reported it, if it did.
         now: the time used to pull far-future dates back (default: the clock).
+        raw: the entry element's XML when the caller has already serialised it;
+            serialising is the dearest step of reading an element, so it is done once.
 
     Raises:
         EntryError: the only error: the entry cannot be shown, with the reason.
     """
     try:
-        entry, raw = _as_element(source)
-        return _read(entry, raw, service, node, item_id, publisher, now or datetime.now(UTC))
+        entry, text = _as_element(source)
+        if text is None and entry is source:
+            text = raw
+        return _read(entry, text, service, node, item_id, publisher, now or datetime.now(UTC))
     except EntryError:
         raise
     except Exception as exc:  # the contract: one declared error, whatever a peer sends

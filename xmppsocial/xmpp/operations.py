@@ -72,12 +72,14 @@ class Operations:
         for item in items:
             if item.payload is None or item.payload.tag != f"{{{ATOM_NS}}}entry":
                 continue
-            first = self.dedupe.first_time(node.service, node.node, item)
+            raw = ET.tostring(item.payload, encoding="unicode")
+            first = self.dedupe.first_time(node.service, node.node, item.item_id, raw)
             if live and not first:
                 continue
             try:
                 posts.append(parse_entry(item.payload, service=node.service, node=node.node,
-                                         item_id=item.item_id, publisher=item.publisher))
+                                         item_id=item.item_id, publisher=item.publisher,
+                                         raw=raw))
             except EntryError as exc:
                 self.reject(PostRef(node.service, node.node, item.item_id), str(exc))
         return posts

@@ -81,11 +81,9 @@ class Deduper:
     capacity: int = 8192
     _seen: OrderedDict[tuple[str, str, str, str], None] = field(default_factory=OrderedDict)
 
-    def first_time(self, service: str, node: str, item: RawItem) -> bool:
-        digest = ""
-        if item.payload is not None:
-            digest = hashlib.blake2b(ET.tostring(item.payload), digest_size=12).hexdigest()
-        key = (service, node, item.item_id, digest)
+    def first_time(self, service: str, node: str, item_id: str, payload: str) -> bool:
+        digest = hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
+        key = (service, node, item_id, digest)
         if key in self._seen:
             self._seen.move_to_end(key)
             return False
