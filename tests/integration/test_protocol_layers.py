@@ -87,7 +87,16 @@ async def test_150_posts_page_back_complete_and_in_order(xmpp_server, new_accoun
         await nodes.ensure_blog(alice, me, MICROBLOG_NODE, "open")
         await asyncio.gather(*(publishing.publish(alice, me, MICROBLOG_NODE, f"p-{n:04d}", entry(n))
                                for n in range(150)))
+        sent: list[str] = []
+
+        def outgoing(stanza):  # type: ignore[no-untyped-def]
+            sent.append(stanza.name)
+            return stanza
+
+        who.add_filter("out", outgoing)
         page = await reading.latest(who, me, MICROBLOG_NODE, 20)
+        who.del_filter("out", outgoing)
+        assert sent == ["iq"]  # how to page back is settled only when the user asks
         seen = [i.item_id for i in page.items]
         pages = 1
         while page.cursor is not None:

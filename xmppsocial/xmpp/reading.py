@@ -19,6 +19,10 @@ from xmppsocial.xmpp import iq
 from xmppsocial.xmpp.iq import NS_DISCO_ITEMS, NS_PUBSUB, NS_RSM, ServiceError
 
 ATOM_ENTRY = "{http://www.w3.org/2005/Atom}entry"
+# Refusals of a node's id listing that mean "page another way" (Prosody lists a
+# person's items only to their contacts).
+UNLISTED = ("service-unavailable", "forbidden", "not-authorized", "subscription-required",
+            "feature-not-implemented")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +38,10 @@ class RawItem:
 class Cursor:
     """Where the next older page starts, in a form the store can persist as text.
 
-    ``kind`` is "rsm" (``token`` is the server's opaque ``first``) or "ids"
-    (``token`` is the oldest item id delivered so far, ``delivered`` how many).
+    ``kind`` is "rsm" (``token`` is the server's opaque ``first``); otherwise ``token``
+    is the oldest item id delivered so far and ``delivered`` how many: "ids" pages
+    through the node's id listing (disco#items), "ids-asc"/"ids-desc" once its order
+    is known, "window" through ever wider newest-N requests when the listing is refused.
     """
 
     kind: str
@@ -115,28 +121,19 @@ async def latest(client: ClientXMPP, service: str, node: str, count: int) -> Pag
         if first is not None and index != 0:
             return Page(tuple(items), Cursor("rsm", first, len(items)))
         return Page(tuple(items), None)
-    oldest = items[-1].item_id
-    return Page(tuple(items), Cursor(await _listing_kind(client, service, node, items),
-                                     oldest, len(items)))
+    # How to page further back is settled when the user asks for it: most pages are
+    # never followed, and asking now would double the requests of a first sync.
+    return Page(tuple(items), Cursor("ids", items[-1].item_id, len(items)))
 
 
-async def _listing_kind(client: ClientXMPP, service: str, node: str,
-                        newest_first: list[RawItem]) -> str:
-    """How older pages will be found without RSM: "ids-desc"/"ids-asc" when the node's
-    id list is readable (its order learnt from the page we have), else "window"."""
-    try:
-        ids = await item_ids(client, service, node)
-    except ServiceError as exc:
-        # Prosody answers disco#items on a person's account only to contacts.
-        if exc.condition in ("service-unavailable", "forbidden", "not-authorized",
-                             "subscription-required", "feature-not-implemented"):
-            return "window"
-        raise
-    position = {item_id: n for n, item_id in enumerate(ids)}
-    newest, oldest = newest_first[0].item_id, newest_first[-1].item_id
-    if newest not in position or oldest not in position:
-        return "window"
-    return "ids-desc" if position[newest] < position[oldest] else "ids-asc"
+def _newest_first(ids: list[str], cursor: Cursor) -> bool:
+    """Whether the id listing runs newest first, judged by where the oldest delivered item
+    sits in it: the ``delivered`` newest items lead a newest-first listing and end an
+    oldest-first one. Both servers list oldest first, the answer when it cannot tell."""
+    if cursor.token not in ids:
+        return False
+    at = ids.index(cursor.token)
+    return abs(at - (cursor.delivered - 1)) < abs(at - (len(ids) - cursor.delivered))
 
 
 async def older(client: ClientXMPP, service: str, node: str, cursor: Cursor, count: int) -> Page:
@@ -152,8 +149,18 @@ async def older(client: ClientXMPP, service: str, node: str, cursor: Cursor, cou
         return Page(tuple(items), next_cursor)
     if cursor.kind == "window":
         return await _older_by_window(client, service, node, cursor, count)
-    ids = await item_ids(client, service, node)
-    if cursor.kind == "ids-asc":
+    try:
+        ids = await item_ids(client, service, node)
+    except ServiceError as exc:
+        if cursor.kind == "ids" and exc.condition in UNLISTED:
+            return await _older_by_window(client, service, node,
+                                          Cursor("window", cursor.token, cursor.delivered),
+                                          count)
+        raise
+    kind = cursor.kind
+    if kind == "ids":
+        kind = "ids-desc" if _newest_first(ids, cursor) else "ids-asc"
+    if kind == "ids-asc":
         ids.reverse()
     # ids is now newest first.
     try:
@@ -168,7 +175,7 @@ async def older(client: ClientXMPP, service: str, node: str, cursor: Cursor, cou
     order = {item_id: n for n, item_id in enumerate(wanted)}
     items.sort(key=lambda item: order.get(item.item_id, len(order)))
     more = start + count < len(ids)
-    next_cursor = Cursor(cursor.kind, wanted[-1], cursor.delivered + len(items)) if more else None
+    next_cursor = Cursor(kind, wanted[-1], cursor.delivered + len(items)) if more else None
     return Page(tuple(items), next_cursor)
 
 
