@@ -10,12 +10,17 @@ a huge or absurdly nested post ends in a visible note, never in a freeze.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-
-from rich.text import Span, Text
+from typing import TYPE_CHECKING
 
 from xmppsocial import xhtml
 from xmppsocial.model import ContentType, Post
 from xmppsocial.sanitize import bound_tree, clean_line, clean_text, cut_note
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+# Rich is imported only where a Text is made: the CLI prints plain text, and loading Rich
+# would be a tenth of a one-shot command's start-up.
 
 MAX_CHARS = 100_000
 STYLES = {"em": "italic", "i": "italic", "cite": "italic", "strong": "bold", "b": "bold",
@@ -28,34 +33,71 @@ PARAGRAPHS = {"p", "div", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "table", "f
 LINES = {"tr", "dt", "dd"}  # blocks drawn as one line each, without a blank line between
 
 
+class Body:
+    """A rendered body before Rich sees it: clean characters, style spans, what was cut."""
+
+    __slots__ = ("chars", "cut", "spans")
+
+    def __init__(self, chars: str, spans: list[tuple[int, int, str]] | None = None,
+                 cut: int = 0) -> None:
+        self.chars, self.spans, self.cut = chars, spans or [], cut
+
+    @property
+    def plain(self) -> str:
+        return self.chars + ("\n" + cut_note(self.cut) if self.cut else "")
+
+    def text(self) -> Text:
+        from rich.text import Span, Text
+
+        text = Text(self.chars, spans=[Span(*span) for span in self.spans])
+        if self.cut:
+            text.append("\n" + cut_note(self.cut), "dim")
+        return text
+
+
 def render_post(post: Post) -> Text:
     """The body of a post, ready for a Static or a Line-API row. Never raises."""
+    return _post_body(post).text()
+
+
+def plain_post(post: Post) -> str:
+    """What ``render_post`` shows, as plain text (for standard output and previews)."""
+    return _post_body(post).plain
+
+
+def _post_body(post: Post) -> Body:
     try:
         if post.body and post.body_type is ContentType.HTML:
-            return render_xhtml(xhtml.from_html(post.body))
+            return _xhtml_body(xhtml.from_html(post.body), MAX_CHARS)
         if post.body and post.body_type is ContentType.XHTML:
             try:
                 div = xhtml.from_string(post.body)
             except ET.ParseError:
                 div = xhtml.from_html(post.body)
-            # Bodies from parse_entry are sanitised already; render_xhtml itself skips what
+            # Bodies from parse_entry are sanitised already; the walk itself skips what
             # sanitising drops, so a hand-built body is safe too without a second pass.
-            return render_xhtml(bound_tree(div))
+            return _xhtml_body(bound_tree(div), MAX_CHARS)
     except Exception:  # a stored body we cannot read still has its text twin
         pass
-    return render_text(post.text or post.body)
+    return _text_body(post.text or post.body)
+
+
+def _text_body(text: str) -> Body:
+    cleaned = clean_text(text)
+    if len(cleaned) > MAX_CHARS:
+        cleaned = cleaned[:MAX_CHARS] + "\n" + cut_note(len(cleaned) - MAX_CHARS)
+    return Body(cleaned)
 
 
 def render_text(text: str) -> Text:
     """Plain text, cleaned and capped, with no styles and no markup interpretation."""
-    cleaned = clean_text(text)
-    if len(cleaned) > MAX_CHARS:
-        cleaned = cleaned[:MAX_CHARS] + "\n" + cut_note(len(cleaned) - MAX_CHARS)
-    return Text(cleaned)
+    return _text_body(text).text()
 
 
 def render_line(text: str, limit: int | None = None, style: str = "") -> Text:
     """One line of untrusted text (a title, a name) as Text, folded and cut at ``limit``."""
+    from rich.text import Text
+
     return Text(clean_line(text, limit), style=style)
 
 
@@ -64,7 +106,7 @@ class _Writer:
 
     def __init__(self, limit: int) -> None:
         self.parts: list[str] = []
-        self.spans: list[Span] = []
+        self.spans: list[tuple[int, int, str]] = []
         self.length = 0
         self.styles: list[str] = []
         self.prefix: list[str] = []  # quote bars and list indentation, per open block
@@ -85,7 +127,7 @@ class _Writer:
         self.room -= len(chunk)
         self.parts.append(chunk)
         if style:
-            self.spans.append(Span(self.length, self.length + len(chunk), style))
+            self.spans.append((self.length, self.length + len(chunk), style))
         self.length += len(chunk)
         stripped = chunk.rstrip("\n")
         self.newlines = (self.newlines if not stripped else 0) + len(chunk) - len(stripped)
@@ -128,17 +170,21 @@ class _Writer:
         if self.newlines < 2:
             self.newline()
 
-    def finish(self) -> Text:
-        # Every part went through clean_text, so the one Text is built from clean characters.
-        text = Text("".join(self.parts), spans=self.spans)
-        text.rstrip()
-        if self.cut:
-            text.append("\n" + cut_note(self.cut), "dim")
-        return text
+    def finish(self) -> Body:
+        # Every part went through clean_text, so the body is built from clean characters.
+        chars = "".join(self.parts).rstrip()
+        end = len(chars)
+        spans = [(start, min(stop, end), style) for start, stop, style in self.spans
+                 if start < end]
+        return Body(chars, spans, self.cut)
 
 
 def render_xhtml(div: ET.Element, limit: int = MAX_CHARS) -> Text:
     """Sanitised XHTML as styled text: paragraphs, emphasis, lists, quotes, code, links."""
+    return _xhtml_body(div, limit).text()
+
+
+def _xhtml_body(div: ET.Element, limit: int) -> Body:
     out = _Writer(limit)
     ordinals: list[int | None] = []
     stack: list[tuple[ET.Element, bool]] = [(div, True)]

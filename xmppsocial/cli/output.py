@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from xmppsocial.model import Post
-from xmppsocial.render import render_post
+from xmppsocial.render import plain_post
 from xmppsocial.sanitize import clean_line
 from xmppsocial.uris import pubsub_uri
 
@@ -20,7 +20,7 @@ def post_json(post: Post, likes: int) -> dict[str, Any]:
         "author": post.author.jid or post.publisher or post.service,
         "author_name": post.author.name,
         "title": post.title,
-        "content": render_post(post).plain,
+        "content": plain_post(post),
         "published": post.published.isoformat(),
         "updated": post.updated.isoformat(),
         "tags": list(post.tags),
@@ -46,7 +46,7 @@ def post_text(post: Post, likes: int) -> str:
     when = post.published.strftime("%Y-%m-%d %H:%M")
     edited = " (edited)" if post.edited else ""
     lines = [f"── {post.title}", f"   {who} · {when}{edited} · id {post.item_id}"]
-    body = render_post(post).plain
+    body = plain_post(post)
     if body and body.strip() != post.title.strip():
         lines += ["", *(f"   {line}" if line else "" for line in body.split("\n"))]
     extras = []

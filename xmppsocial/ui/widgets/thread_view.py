@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from xmppsocial.model import MICROBLOG_NODE, Post
-from xmppsocial.render import render_post
+from xmppsocial.render import plain_post, render_post
 from xmppsocial.sanitize import clean_line, clean_name
 
 AUDIENCE = {"open": "public", "presence": "contacts only", "whitelist": "a list of people",
@@ -79,7 +79,7 @@ def render_thread(post: Post, comments: list[Post], likes: int, audience: str = 
         if not comment.author.verified and comment.publisher:
             out.append(" (unverified)", "red")
         out.append(f" · {stamp(comment.published)}\n", "dim")
-        for line in render_post(comment).plain.split("\n"):
+        for line in plain_post(comment).split("\n"):
             out.append("│   ", "dim")
             out.append(line + "\n")
     return out
