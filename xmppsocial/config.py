@@ -26,8 +26,6 @@ true or false, got "yes"``.
 
 from __future__ import annotations
 
-import difflib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,6 +103,8 @@ def shown(value: object) -> str:
 def _unknown(table: dict[str, object], known: set[str], where: str) -> None:
     unknown = sorted(set(table) - known)
     if unknown:
+        import difflib  # only on this error path: it is not cheap to import
+
         close = difflib.get_close_matches(unknown[0], known, n=1)
         hint = f"did you mean {close[0]}?" if close else f"known: {', '.join(sorted(known))}"
         raise ConfigError(f"{where}{unknown[0]}: unknown key ({hint})")
@@ -177,6 +177,8 @@ def load_config(path: Path | None = None) -> Config:
         return Config(path=path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+    import tomllib  # only once a file exists: one-shot commands often run without one
+
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 
 from xmppsocial.sanitize import clean_text
 
@@ -55,7 +54,7 @@ def safe_url(url: str) -> str | None:
     return cleaned[:2048]
 
 
-class _Builder:
+class Builder:
     """Collects sanitised elements into an XHTML div, enforcing depth and size caps."""
 
     def __init__(self) -> None:
@@ -119,54 +118,16 @@ class _Builder:
         return self.root
 
 
-class _HtmlReader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.builder = _Builder()
-        self.open: list[tuple[str, bool]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        name = tag.lower()
-        if name in IMPLIED_END and self.open and self.open[-1][0] == name:
-            self.handle_endtag(name)  # <li>one<li>two: the first item ends here
-        kept = self.builder.start(name, {k.lower(): v or "" for k, v in attrs})
-        if name not in VOID:
-            self.open.append((name, kept))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        name = tag.lower()
-        kept = self.builder.start(name, {k.lower(): v or "" for k, v in attrs})
-        if name not in VOID:
-            self.builder.end(name, kept)
-
-    def handle_endtag(self, tag: str) -> None:
-        name = tag.lower()
-        # Close up to the matching open element: HTML in the wild is not balanced.
-        for depth in range(len(self.open) - 1, -1, -1):
-            if self.open[depth][0] == name:
-                while len(self.open) > depth:
-                    open_name, kept = self.open.pop()
-                    self.builder.end(open_name, kept)
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.builder.text(data)
-
-
 def from_html(html: str) -> ET.Element:
     """Sanitised XHTML div from an HTML fragment (Atom ``type='html'``, Markdown output)."""
-    reader = _HtmlReader()
-    reader.feed(html)
-    reader.close()
-    while reader.open:
-        name, kept = reader.open.pop()
-        reader.builder.end(name, kept)
-    return reader.builder.finish()
+    from xmppsocial.html_reader import read_html  # most posts are XHTML: load it on demand
+
+    return read_html(html, Builder())
 
 
 def sanitise(element: ET.Element) -> ET.Element:
     """Sanitised copy of an XHTML tree (the div of ``type='xhtml'`` content)."""
-    builder = _Builder()
+    builder = Builder()
     builder.text(element.text or "")
     # An explicit stack instead of recursion: (element, entering?, kept?)
     stack: list[tuple[ET.Element, bool, bool]] = [(child, True, False)
