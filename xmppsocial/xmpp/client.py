@@ -21,6 +21,9 @@ from xmppsocial.model import ConnectionState
 log = logging.getLogger(__name__)
 
 PLUGINS = ("xep_0030", "xep_0004", "xep_0059", "xep_0060", "xep_0115", "xep_0163", "xep_0199")
+# A one-shot command sends no presence and lives for seconds: it needs no caps, no PEP
+# interests and no keepalive pings.
+ONE_SHOT_PLUGINS = ("xep_0030", "xep_0004", "xep_0059", "xep_0060")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +55,7 @@ class ConnectError(Exception):
 class SocialClient(slixmpp.ClientXMPP):
     """A ClientXMPP configured from ConnectionSettings, with the plugins the app needs."""
 
-    def __init__(self, settings: ConnectionSettings, *, plugins: tuple[str, ...] = PLUGINS,
+    def __init__(self, settings: ConnectionSettings, *, plugins: tuple[str, ...] | None = None,
                  features: tuple[str, ...] = (), interests: tuple[str, ...] = (),
                  present: bool = True):
         super().__init__(settings.jid, settings.password, loop=asyncio.get_running_loop())
@@ -65,7 +68,7 @@ class SocialClient(slixmpp.ClientXMPP):
         if not settings.verify_tls:
             self.ssl_context.check_hostname = False
             self.ssl_context.verify_mode = ssl.CERT_NONE
-        for name in plugins:
+        for name in plugins or (PLUGINS if present else ONE_SHOT_PLUGINS):
             self.register_plugin(name)
         # Not self.features: slixmpp keeps the stream features under that name.
         self.disco_features, self.interests = features, interests
