@@ -23,6 +23,7 @@ from asyncio.subprocess import PIPE
 from pathlib import Path
 
 from bench.frames import next_frame
+from bench.installed import byte_compile
 from bench.network import PASSWORD, settings
 from xmppsocial.config import Account
 from xmppsocial.localserver import XmppServer
@@ -144,6 +145,7 @@ def summary(samples: list[float]) -> str:
 
 
 def main() -> None:
+    byte_compile()
     work = Path(tempfile.mkdtemp())
     (work / "server").mkdir()
     server = XmppServer("prosody", work / "server", settings={"fast": "1"})

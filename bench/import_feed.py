@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.installed import byte_compile
 from bench.network import PASSWORD, settings
 from xmppsocial.localserver import XmppServer
 from xmppsocial.xmpp.register import register_account
@@ -68,6 +69,7 @@ def make_feed(path: Path, count: int) -> None:
 
 
 def main() -> None:
+    byte_compile()
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)

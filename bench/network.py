@@ -1,10 +1,17 @@
 """Network figures on a throwaway loopback Prosody (fast test settings):
 
 - ``read --limit 20`` end to end vs a bare slixmpp script (connect, authenticate, fetch 20);
-- first sync of N followed blogs x 20 posts (XmppService.resync) vs one fetch after another;
+- first sync of N followed blogs x 20 posts (XmppService.resync) vs one fetch after another,
+  straight on loopback and again through ``bench.delay_proxy`` with a round trip added
+  (``--rtt``, 30 ms by default: a server on the same continent);
 - a burst of 1,000 posts pushed by another account: time until all are in the cache.
 
-    .venv/bin/python -m bench.network [--blogs 200]
+    .venv/bin/python -m bench.network [--blogs 200] [--rtt 30]
+
+Why two sync figures: on loopback a request waits for nothing but CPU, so one fetch after
+another is the server's CPU time plus the client's, and doing them together can at best
+overlap the two (the CPU split is printed to show it). On a real connection each request
+also waits a round trip, and that wait is what fetching together hides.
 """
 
 from __future__ import annotations
@@ -12,13 +19,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
+from bench.installed import byte_compile
 from xmppsocial.compose import new_post
 from xmppsocial.localserver import XmppServer
 from xmppsocial.model import NodeRef
@@ -67,7 +77,7 @@ async def blog(server: XmppServer, name: str, count: int) -> None:
         await service.stop()
 
 
-def median_runs(commands: list[list[str]], env: dict[str, str], repeat: int = 9
+def median_runs(commands: list[list[str]], env: dict[str, str], repeat: int = 15
                 ) -> list[float]:
     """Median wall time of each command, run in turn (a, b, a, b…) so that a slow spell
     of a shared machine hits both alike."""
@@ -80,29 +90,59 @@ def median_runs(commands: list[list[str]], env: dict[str, str], repeat: int = 9
     return [statistics.median(spent) for spent in times]
 
 
-async def sync_figures(server: XmppServer, blogs: int) -> tuple[float, float]:
+async def seed_blogs(server: XmppServer, blogs: int) -> list[NodeRef]:
     names = [f"blog{n:03d}" for n in range(blogs)]
     for start in range(0, blogs, 20):
         await asyncio.gather(*(blog(server, n, 20) for n in names[start:start + 20]))
     await register_account(settings(server, "reader"))
-    nodes = [NodeRef(f"{n}@{server.domain}") for n in names]
+    return [NodeRef(f"{n}@{server.domain}") for n in names]
+
+
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time used so far by a process (Linux /proc), or by this one."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def sync_figures(server: XmppServer, nodes: list[NodeRef], rtt_ms: float
+                       ) -> tuple[float, float, float, float]:
+    """(resync, one fetch after another) in seconds, for the reader account, then the CPU
+    seconds the server and this client spent during the resync."""
+    account = settings(server, "reader")
+    relay = None
+    if rtt_ms:
+        relay = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.delay_proxy", server.host, str(server.port),
+            str(rtt_ms), stdout=subprocess.PIPE)
+        assert relay.stdout is not None
+        account = replace(account, host="127.0.0.1", port=int(await relay.stdout.readline()))
     received: list[int] = []
-    reader = XmppService(settings(server, "reader"),
+    reader = XmppService(account,
                          lambda e: received.append(len(getattr(e, "posts", ()))),
                          followed=lambda: nodes, resync_on_connect=False)
     await reader.start()
     try:
+        assert server.process is not None
+        server_cpu, client_cpu = cpu_seconds(server.process.pid), cpu_seconds()
         start = time.perf_counter()
         await reader.resync()
         together = time.perf_counter() - start
+        server_cpu = cpu_seconds(server.process.pid) - server_cpu
+        client_cpu = cpu_seconds() - client_cpu
         start = time.perf_counter()
         for node in nodes:
             await reader.fetch_latest(node, 20, deliver=False)
         one_by_one = time.perf_counter() - start
     finally:
         await reader.stop()
-    assert sum(received) >= blogs * 20, sum(received)
-    return together, one_by_one
+        if relay is not None:
+            relay.kill()
+            await relay.wait()
+    assert sum(received) >= len(nodes) * 20, sum(received)
+    return together, one_by_one, server_cpu, client_cpu
 
 
 async def burst_figure(server: XmppServer, work: Path) -> float:
@@ -148,8 +188,11 @@ async def burst_figure(server: XmppServer, work: Path) -> float:
 
 
 def main() -> None:
+    byte_compile()
     parser = argparse.ArgumentParser()
     parser.add_argument("--blogs", type=int, default=200)
+    parser.add_argument("--rtt", type=float, default=30.0,
+                        help="round trip added for the second sync figure, in ms")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp())
     (work / "server").mkdir()
@@ -169,9 +212,14 @@ def main() -> None:
              str(server.port), str(server.cafile)]], env)
         print(f"read --limit 20: {ours * 1000:.0f} ms; bare slixmpp script: "
               f"{bare * 1000:.0f} ms; ratio {ours / bare:.2f}x")
-        together, one_by_one = asyncio.run(sync_figures(server, args.blogs))
-        print(f"first sync of {args.blogs} blogs x 20 posts: {together:.2f} s; one after "
-              f"another: {one_by_one:.2f} s; {one_by_one / together:.1f}x faster")
+        nodes = asyncio.run(seed_blogs(server, args.blogs))
+        for rtt, where in ((0, "loopback"), (args.rtt, f"{args.rtt:g} ms round trip added")):
+            together, one_by_one, server_cpu, client_cpu = asyncio.run(
+                sync_figures(server, nodes, rtt))
+            print(f"first sync of {args.blogs} blogs x 20 posts ({where}): {together:.2f} s; "
+                  f"one after another: {one_by_one:.2f} s; {one_by_one / together:.1f}x faster\n"
+                  f"  CPU during the sync: server {server_cpu:.2f} s, client {client_cpu:.2f} s, "
+                  f"on {os.cpu_count()} CPUs")
         burst = asyncio.run(burst_figure(server, work))
         print(f"1,000 pushed posts all in the cache after {burst:.2f} s "
               "(publisher pipelining included)")

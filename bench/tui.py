@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.installed import byte_compile
+
 # Shared by both programs: the time each frame is handed to the terminal driver, and a wait
 # for the first frame after a moment (key to repaint, as the user sees it).
 FRAMES = """
@@ -123,6 +125,7 @@ def run(code: str, *args: str) -> dict:
 
 
 def main() -> None:
+    byte_compile()
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100,20000,100000")
     parser.add_argument("--repeat", type=int, default=5)
