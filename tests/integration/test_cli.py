@@ -211,3 +211,16 @@ async def test_import_is_idempotent_and_republishes_only_what_changed(
     assert set(posts) == {"High water", "Herons", "Undated note"}
     assert posts["Herons"]["content"] == "Four herons on the weir this morning."
     assert posts["High water"]["tags"] == ["river", "weather"]
+
+
+async def test_import_of_something_that_is_not_a_feed_says_so(xmpp_server, alice_cli,
+                                                             tmp_path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("just some words, no feed here")
+    code, out, err = await alice_cli("import", str(page))
+    assert code == 2 and out == ""
+    assert err.startswith("xmppsocial: not a feed") and "Traceback" not in err
+    code, _, err = await alice_cli("import", str(tmp_path / "missing.atom"))
+    assert code == 2 and "Traceback" not in err and "missing.atom" in err
+    code, out, err = await alice_cli("read", "--json")
+    assert code == 4 and "item-not-found" in err  # nothing published: not even a blog made

@@ -303,59 +303,83 @@ async def cmd_import(args: argparse.Namespace) -> int:
     """Publish a web feed's entries on an XMPP blog: new ones added, changed ones replaced
     in place (same item id), unchanged ones left alone."""
     from xmppsocial import webfeeds
-    from xmppsocial.xmpp.iq import ServiceError
 
     try:
         data = await asyncio.to_thread(webfeeds.load_source, args.source)
     except webfeeds.FeedError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
-    async with connected(args) as ctx:
-        node = target(args, ctx.me)
-        feed = webfeeds.parse_feed(data, service=node.service, node=node.node)
-        posts = feed.posts[-args.limit:] if args.limit else feed.posts
-        existing = await _published_posts(ctx, node)
-        plan = webfeeds.plan_import(posts, existing, feed.undated)
-        for reason in feed.skipped:
-            print(f"skipped: {reason}", file=sys.stderr)
-        if args.dry_run:
-            for label, group in (("new", plan.new), ("changed", plan.changed),
-                                 ("unchanged", plan.unchanged)):
-                for post in group:
-                    print(f"{label:9} {post.item_id}  {post.title}")
-            print(f"{len(plan.new)} new, {len(plan.changed)} changed, "
-                  f"{len(plan.unchanged)} unchanged (dry run: nothing published)")
-            return 0
-        todo = [*plan.new, *plan.changed]
-        total = len(todo)
-        failures: list[str] = []
-        done = 0
-        gate = asyncio.Semaphore(16)  # pipelined, but bounded
-        show_progress = sys.stderr.isatty()
 
-        async def one(post: Post) -> None:
-            nonlocal done
-            async with gate:
-                try:
-                    await ctx.service.publish_post(post, args.access)
-                except ServiceError as exc:
-                    failures.append(f"{post.item_id} ({post.title}): {exc.message}")
-                done += 1
-                if show_progress:
-                    filled = int(30 * done / total)
-                    print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}",
-                          end="", file=sys.stderr, flush=True)
+    def read_feed(node: NodeRef) -> webfeeds.FeedImport:
+        try:
+            return webfeeds.parse_feed(data, service=node.service, node=node.node)
+        except webfeeds.FeedError as exc:
+            raise CommandError(str(exc), EXIT_USAGE) from None
 
-        if todo and node.service == ctx.me:
-            # one ensure_blog before the burst, not sixteen racing ones
-            await _refusing(ctx, ctx.service.publish_post(todo[0], args.access))
-            todo, done = todo[1:], 1
-        await asyncio.gather(*(one(p) for p in todo))
-        if show_progress and todo:
-            print(file=sys.stderr)
-        for failure in failures:
-            print(f"failed: {failure}", file=sys.stderr)
-        print(f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.unchanged)} "
-              f"unchanged, {len(failures)} failed")
+    guess = target(args, account_from_args(args).jid.split("/", 1)[0])
+    # Reading a long feed is CPU work and connecting is mostly waiting: both at once.
+    reading = asyncio.ensure_future(asyncio.to_thread(read_feed, guess))
+    try:
+        async with connected(args) as ctx:
+            feed = await reading
+            node = target(args, ctx.me)
+            if node != guess:  # the server spells our JID otherwise (its case, say)
+                feed = await asyncio.to_thread(read_feed, node)
+            return await _import_feed(args, ctx, node, feed)
+    finally:
+        if not reading.done():
+            await asyncio.wait([reading])  # a thread cannot be stopped: let it end quietly
+        if not reading.cancelled():
+            reading.exception()  # seen: the error that stopped us is the one reported
+
+
+async def _import_feed(args: argparse.Namespace, ctx: Context, node: NodeRef, feed) -> int:
+    from xmppsocial import webfeeds
+    from xmppsocial.xmpp.iq import ServiceError
+
+    posts = feed.posts[-args.limit:] if args.limit else feed.posts
+    existing = await _published_posts(ctx, node)
+    plan = webfeeds.plan_import(posts, existing, feed.undated)
+    for reason in feed.skipped:
+        print(f"skipped: {reason}", file=sys.stderr)
+    if args.dry_run:
+        for label, group in (("new", plan.new), ("changed", plan.changed),
+                             ("unchanged", plan.unchanged)):
+            for post in group:
+                print(f"{label:9} {post.item_id}  {post.title}")
+        print(f"{len(plan.new)} new, {len(plan.changed)} changed, "
+              f"{len(plan.unchanged)} unchanged (dry run: nothing published)")
+        return 0
+    todo = [*plan.new, *plan.changed]
+    total = len(todo)
+    failures: list[str] = []
+    done = 0
+    gate = asyncio.Semaphore(16)  # pipelined, but bounded
+    show_progress = sys.stderr.isatty()
+
+    async def one(post: Post) -> None:
+        nonlocal done
+        async with gate:
+            try:
+                await ctx.service.publish_post(post, args.access)
+            except ServiceError as exc:
+                failures.append(f"{post.item_id} ({post.title}): {exc.message}")
+            done += 1
+            if show_progress:
+                filled = int(30 * done / total)
+                print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}",
+                      end="", file=sys.stderr, flush=True)
+
+    if todo and node.service == ctx.me:
+        # one ensure_blog before the burst, not sixteen racing ones
+        await _refusing(ctx, ctx.service.publish_post(todo[0], args.access))
+        todo, done = todo[1:], 1
+    await asyncio.gather(*(one(p) for p in todo))
+    if show_progress and todo:
+        print(file=sys.stderr)
+    for failure in failures:
+        print(f"failed: {failure}", file=sys.stderr)
+    print(f"{len(plan.new)} new, {len(plan.changed)} changed, {len(plan.unchanged)} "
+          f"unchanged, {len(failures)} failed")
     return EXIT_REFUSED if failures else 0
 
 
