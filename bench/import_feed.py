@@ -38,6 +38,13 @@ async def main():
     c.add_event_handler("session_start", lambda e: done.set_result(None))
     c.connect(sys.argv[3], int(sys.argv[4]))
     await done
+    # The same outcome as ours: a node that keeps all the items (an autocreated one would
+    # keep the server's default number and drop the rest).
+    form = c.plugin["xep_0004"].make_form("submit")
+    form.add_field("FORM_TYPE", value="http://jabber.org/protocol/pubsub#node_config",
+                   ftype="hidden")
+    form.add_field("pubsub#max_items", value="max")
+    await c.plugin["xep_0060"].create_node(sys.argv[1], "bare-bench", config=form)
     gate = asyncio.Semaphore(16)
     async def one(n, e):
         entry = ET.Element(f"{{{ATOM}}}entry")
