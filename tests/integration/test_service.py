@@ -92,6 +92,31 @@ async def test_follower_sees_new_edited_and_retracted_posts(xmpp_server, new_acc
         await bob.stop()
 
 
+async def test_a_burst_of_pushes_arrives_whole_and_in_order(xmpp_server, new_account) -> None:
+    """Pushes are read a few at a time between other work; none is lost or reordered."""
+    alice, _ = await online(await new_account("alice"))
+    bob, seen = await online(await new_account("bob"))
+    try:
+        blog = alice.own_blog
+        await alice.publish_post(a_post(blog.service, "burst-first", "First", "0"), access="open")
+        await bob.follow(blog)
+        ids = [f"burst-{n:03d}" for n in range(60)]  # several of the service's reading steps
+        await asyncio.gather(*(alice.publish_post(a_post(blog.service, i, i, i)) for i in ids))
+        await alice.retract(a_post(blog.service, ids[-1], "", "").ref)
+        await seen.wait_for(lambda e: isinstance(e, PostsRetracted), 10.0)
+        arrived = [p.item_id for e in seen.events if isinstance(e, PostsReceived)
+                   for p in e.posts if p.item_id in ids]
+        assert sorted(arrived) == ids  # each once
+        retracted_at = next(n for n, e in enumerate(seen.events)
+                            if isinstance(e, PostsRetracted))
+        last_at = next(n for n, e in enumerate(seen.events) if isinstance(e, PostsReceived)
+                       and any(p.item_id == ids[-1] for p in e.posts))
+        assert last_at < retracted_at  # the retraction is applied after the post it removes
+    finally:
+        await alice.stop()
+        await bob.stop()
+
+
 async def test_publishing_never_changes_the_blog_audience(xmpp_server, new_account) -> None:
     alice, _ = await online(await new_account("alice"))
     try:
