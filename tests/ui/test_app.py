@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from textual.widgets import Button, Input, Static, TextArea
@@ -378,3 +379,17 @@ def test_editor_runs_without_a_shell_on_a_private_file(tmp_path, monkeypatch) ->
     assert edit_in_editor("text", run=run) == "text and more; $(touch pwned)"
     assert (tmp_path / "mode").read_text() == oct(stat.S_IRUSR | stat.S_IWUSR)
     assert not (tmp_path / "pwned").exists() and not Path(seen["argv"][-1]).exists()
+
+
+async def test_ticks_and_pushes_after_the_screens_are_down_do_nothing(app_with_fake) -> None:
+    """Textual's test harness takes the screens down while timers and queued messages still
+    run (a quit stops them first); the app must not fail then."""
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.1)
+        await app._close_all()  # the first step of run_test's teardown
+        app._refresh_pending()
+        app.count_visible()
+        holder["service"].push(make_post(BOB, "late-000001", minutes=10_000, title="Late"))
+        await asyncio.sleep(0.1)  # the pilot cannot pause without a screen
+    assert app.store.get_post(PostRef(BOB, "urn:xmpp:microblog:0", "late-000001")) is None

@@ -126,6 +126,13 @@ class XmppSocialApp(PostActions, CommentCounts, App[None]):
     def status(self) -> StatusLine:
         return self.query_one("#status", StatusLine)
 
+    @property
+    def panes_gone(self) -> bool:
+        """True once Textual has taken the screens down. Its test harness does that while
+        timers and queued messages still run (a quit stops them first); with nothing left
+        to update, they must do nothing rather than fail."""
+        return not self.default_screen.is_attached
+
     def on_mount(self) -> None:
         self.status.account = self.account
         self.status.insecure = self.insecure
@@ -190,6 +197,8 @@ class XmppSocialApp(PostActions, CommentCounts, App[None]):
     # ------------------------------------------------------------------ events
     @on(ServiceEventArrived)
     def _service_event(self, message: ServiceEventArrived) -> None:
+        if self.panes_gone:
+            return
         event = message.event
         if isinstance(event, PostsReceived):
             # Pushes that queued up together are stored and shown together: one transaction,
@@ -213,7 +222,7 @@ class XmppSocialApp(PostActions, CommentCounts, App[None]):
         self.status.pending = len(self.store.pending())
 
     def _take_incoming(self) -> None:
-        if not self._incoming:
+        if not self._incoming or self.panes_gone:
             return
         events, self._incoming = self._incoming, []
         self._take_posts([p for e in events for p in e.posts],
@@ -293,6 +302,8 @@ class XmppSocialApp(PostActions, CommentCounts, App[None]):
             self._show(self.feed.current.key)
 
     def _refresh_pending(self) -> None:
+        if self.panes_gone:
+            return
         self.status.pending = len(self.store.pending())
 
     def _refresh_counts(self) -> None:

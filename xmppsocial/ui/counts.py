@@ -28,6 +28,7 @@ class CommentCounts:
 
     if TYPE_CHECKING:
         feed: TimelineView
+        panes_gone: bool
 
         def _refresh_row(self, key: tuple[str, str, str]) -> None: ...
 
@@ -36,7 +37,7 @@ class CommentCounts:
 
     def count_visible(self) -> None:
         """Fetch the comments of rows in view whose count is not known this session."""
-        if self._counting or self.service is None \
+        if self._counting or self.service is None or self.panes_gone \
                 or self.service.state is not ConnectionState.ONLINE:
             return
         from xmppsocial.ui.widgets.timeline_view import ROW_HEIGHT
