@@ -40,9 +40,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_tui(args) -> int:  # type: ignore[no-untyped-def]
-    from xmppsocial import paths
     from xmppsocial.cli.session import account_from_args, password_for
     from xmppsocial.store import Store, StoreError
+    from xmppsocial.store.opening import open_account_store
     from xmppsocial.ui.launch import build_app
 
     try:
@@ -55,7 +55,7 @@ def run_tui(args) -> int:  # type: ignore[no-untyped-def]
         account, password = None, None  # no account yet: the account screen asks
     notice = ""
     try:
-        store = Store(paths.database_file())
+        store = open_account_store(account.jid if account else None)
     except StoreError as exc:
         # The file is left alone; the session still works, from memory.
         store, notice = Store(":memory:"), f"{exc}. Running without a cache this time."

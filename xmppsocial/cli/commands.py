@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from xmppsocial import paths
 from xmppsocial.cli import output
 from xmppsocial.cli.session import (
     EXIT_CONNECT,
@@ -21,6 +20,7 @@ from xmppsocial.cli.session import (
 )
 from xmppsocial.model import MICROBLOG_NODE, NodeRef, Post, PostRef
 from xmppsocial.store import Store
+from xmppsocial.store.opening import open_account_store
 from xmppsocial.uris import is_valid_item_id
 
 
@@ -40,7 +40,7 @@ async def connected(args: argparse.Namespace) -> AsyncIterator[Context]:
     account = account_from_args(args)
     settings = ConnectionSettings(account.jid, password_for(account), account.host,
                                   account.port, account.ca_file, account.verify_tls)
-    store = Store(paths.database_file())
+    store = open_account_store(account.jid)
     service = XmppService(settings, lambda event: None, resync_on_connect=False,
                           present=False)
     try:
@@ -242,7 +242,7 @@ async def cmd_following(args: argparse.Namespace) -> int:
     lists subscriptions at our JID without naming whose node they are)."""
     import json
 
-    store = Store(paths.database_file())
+    store = open_account_store(account_from_args(args).jid)
     try:
         rows = sorted((f.node for f in store.feeds() if f.followed),
                       key=lambda n: (n.service, n.node))
