@@ -128,7 +128,7 @@ def _read(entry: ET.Element, raw: str | None, service: str, node: str, item_id: 
     title = title or first_line
     if not title:
         raise EntryError("entry has neither title nor content")
-    published, updated = _dates(entry, now)
+    published, updated, date_known = _dates(entry, now)
     owner = _bare(publisher) if publisher else (
         _bare(service) if node == MICROBLOG_NODE and "@" in service else None)
     links, enclosures, via, comments = _links(entry)
@@ -141,6 +141,7 @@ def _read(entry: ET.Element, raw: str | None, service: str, node: str, item_id: 
         in_reply_to=_replies(entry), comments=comments,
         lang=clean_line(entry.get(XML_LANG, ""), 35) or None,
         raw=raw if raw is not None else ET.tostring(entry, encoding="unicode"),
+        date_known=date_known,
     )
 
 
@@ -242,19 +243,25 @@ def parse_date(text: str | None) -> datetime | None:
         return None  # e.g. 0001-01-01T00:00+05:00 lies before datetime.min in UTC
 
 
-def _dates(entry: ET.Element, now: datetime) -> tuple[datetime, datetime]:
-    published = parse_date(entry.findtext(_a("published")))
-    updated = parse_date(entry.findtext(_a("updated")))
+def _dates(entry: ET.Element, now: datetime) -> tuple[datetime, datetime, bool]:
+    """(published, updated, whether the entry said when): one bad field never hides a post.
+
+    A date more than a day ahead of ``now`` is not believed (it would sit on top of
+    every timeline forever; a little clock skew between servers is normal). With no
+    date to believe, the post is dated ``now``, when it arrived, and says so.
+    """
+    limit = now + FUTURE_SLACK
+
+    def believed(name: str) -> datetime | None:
+        when = parse_date(entry.findtext(_a(name)))
+        return when if when is not None and when <= limit else None
+
+    published, updated = believed("published"), believed("updated")
     published = published or updated
     updated = updated or published
     if published is None or updated is None:
-        raise EntryError("entry has no usable date")
-    # A post from the far future would sit on top of every timeline forever; a little
-    # clock skew between servers is normal.
-    limit = now + FUTURE_SLACK
-    published = now if published > limit else published
-    updated = now if updated > limit else updated
-    return published, max(updated, published)
+        return now, now, False
+    return published, max(updated, published), True
 
 
 def _author(entry: ET.Element, owner: str | None, repeated: bool) -> Author:

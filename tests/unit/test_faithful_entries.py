@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from xmppsocial.cli.output import post_json, post_text
 from xmppsocial.microblog import parse_entry
 from xmppsocial.model import MICROBLOG_NODE
-from xmppsocial.render import plain_post, render_post
+from xmppsocial.render import date_label, plain_post, render_post
 from xmppsocial.sanitize import is_safe
 
 ENTRIES = Path(__file__).resolve().parent.parent / "data" / "faithful" / "entries"
@@ -43,3 +44,39 @@ def test_stray_c1_controls_go_and_the_text_after_them_stays() -> None:
     assert is_safe(shown)
     assert shown == ("A badly encoded body: naive text with stray bytes, here, there and "
                      "everywhere.\nEvery word after them is still here, down to the last one.")
+
+
+UNDATED = ("date_missing", "date_year_zero", "date_9999_offset", "date_garbage",
+           "date_far_future")
+
+
+def test_entries_with_unusable_dates_are_shown_as_date_unknown() -> None:
+    for name in UNDATED:
+        post = read(name)
+        assert not post.date_known and post.published == NOW  # when it arrived
+        assert date_label(post) == "date unknown"
+        text = post_text(post, 0)
+        assert "· date unknown ·" in text and post.title in text and str(NOW.year) not in text
+        assert post_json(post, 0)["published"] is None
+        assert plain_post(post) in text.replace("\n   ", "\n")
+
+
+def test_undated_posts_are_kept_in_order_of_arrival(tmp_path) -> None:
+    from xmppsocial.model import NodeRef, PostRef
+    from xmppsocial.store import Scope, Store
+
+    store = Store(tmp_path / "cache.sqlite3")
+    store.set_feed(NodeRef(JULIET), followed=True)
+    dated = parse_entry((ENTRIES / "stray_c1.xml").read_bytes(), JULIET, MICROBLOG_NODE,
+                        "dated-1", now=NOW)
+    for minute, name in enumerate(UNDATED):
+        when = NOW.replace(minute=minute)
+        store.upsert_posts([parse_entry((ENTRIES / f"{name}.xml").read_bytes(), JULIET,
+                                        MICROBLOG_NODE, name, now=when)])
+    store.upsert_posts([dated])
+    rows = store.timeline(Scope()).newest(10)
+    assert [r.key[2] for r in rows] == [*reversed(UNDATED), "dated-1"]
+    assert [r.when for r in rows[:-1]] == [None] * len(UNDATED) and rows[-1].when == dated.published
+    again = store.get_post(PostRef(*rows[0].key))  # read back from the cache: still "date unknown"
+    assert again is not None and not again.date_known and date_label(again) == "date unknown"
+    store.close()
