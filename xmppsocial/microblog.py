@@ -16,7 +16,6 @@ from urllib.parse import urljoin
 from xmppsocial import xhtml
 from xmppsocial.model import (
     COMMENTS_NODE_PREFIX,
-    MICROBLOG_NODE,
     Author,
     ContentType,
     InReplyTo,
@@ -25,7 +24,14 @@ from xmppsocial.model import (
     Post,
 )
 from xmppsocial.sanitize import bound_tree, clean_line, clean_name, clean_text, cut_text
-from xmppsocial.uris import jid_of_uri, parse_node_uri, parse_post_uri, post_uri, pubsub_uri
+from xmppsocial.uris import (
+    bare_jid,
+    jid_of_uri,
+    parse_node_uri,
+    parse_post_uri,
+    post_uri,
+    pubsub_uri,
+)
 
 ATOM = "http://www.w3.org/2005/Atom"
 THR = "http://purl.org/syndication/thread/1.0"
@@ -129,8 +135,7 @@ def _read(entry: ET.Element, raw: str | None, service: str, node: str, item_id: 
     if not title:
         raise EntryError("entry has neither title nor content")
     published, updated, date_known = _dates(entry, now)
-    owner = _bare(publisher) if publisher else (
-        _bare(service) if node == MICROBLOG_NODE and "@" in service else None)
+    owner = _owner(service, node, publisher)
     links, enclosures, via, comments = _links(entry)
     return Post(
         service=service, node=node, item_id=item_id, title=title,
@@ -143,6 +148,21 @@ def _read(entry: ET.Element, raw: str | None, service: str, node: str, item_id: 
         raw=raw if raw is not None else ET.tostring(entry, encoding="unicode"),
         date_known=date_known,
     )
+
+
+def _owner(service: str, node: str, publisher: str | None) -> str | None:
+    """Who published the item, as far as the network vouches for it.
+
+    The server's word (the publisher attribute) first. Without it, on a person's PEP
+    service only that person can publish (XEP-0163), on every node, so the owner it is;
+    comments nodes are the exception, opened to everyone's comments (and Prosody hides
+    their publishers), so there nobody is vouched for.
+    """
+    if publisher and (vouched := bare_jid(publisher)):
+        return vouched
+    if "@" in service and not node.startswith(COMMENTS_NODE_PREFIX):
+        return _bare(service)
+    return None
 
 
 def _bare(jid: str) -> str:

@@ -80,3 +80,24 @@ def test_undated_posts_are_kept_in_order_of_arrival(tmp_path) -> None:
     again = store.get_post(PostRef(*rows[0].key))  # read back from the cache: still "date unknown"
     assert again is not None and not again.date_known and date_label(again) == "date unknown"
     store.close()
+
+
+def test_on_any_node_of_a_persons_account_the_owner_is_the_author() -> None:
+    for node in ("urn:example:travel-notes", "urn:xmpp:pubsub-social-feed:gallery:1",
+                 MICROBLOG_NODE):
+        post = read("pep_other_node_spoof", node=node)  # no publisher attribute sent
+        assert post.author.jid == JULIET and post.author.name == "" and not post.author.verified
+        assert "Server Admin" not in post_text(post, 0) and JULIET in post_text(post, 0)
+    # a pubsub service is not a person: nobody is vouched for there without a publisher
+    post = read("pep_other_node_spoof", service="pubsub.capulet.example", node="travel")
+    assert post.author.jid == "admin@capulet.example" and not post.author.verified
+    # comments nodes on a person's account are open to everyone's comments
+    comment = read("pep_other_node_spoof", node="urn:xmpp:microblog:0:comments/abc123")
+    assert comment.author.jid == "admin@capulet.example" and not comment.author.verified
+
+
+def test_a_publisher_that_cannot_be_a_jid_is_not_believed() -> None:
+    post = read("pep_other_node_spoof", publisher="admin\u202e@capulet.example")
+    assert post.author.jid == JULIET
+    assert read("date_missing", publisher="romeo@montague.example/phone").publisher == (
+        "romeo@montague.example")
