@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
-from xmppsocial.sanitize import clean_text
+from xmppsocial.sanitize import clean_text, cut_note
 
 XHTML = "http://www.w3.org/1999/xhtml"
 DIV = f"{{{XHTML}}}div"
@@ -215,6 +215,44 @@ def plain_text(element: ET.Element) -> str:
         if line or (collapsed and collapsed[-1]):
             collapsed.append(line)
     return "\n".join(collapsed).strip()
+
+
+def cut(div: ET.Element, limit: int) -> ET.Element:
+    """``div`` if its text fits in ``limit`` characters, else a copy holding the first
+    ``limit`` of them (in document order, markup kept) and a last paragraph saying how
+    many more there were."""
+    total = sum(len(text) for text in div.itertext())
+    if total <= limit:
+        return div
+    room, kept_chars = limit, 0
+
+    def take(text: str | None) -> str | None:
+        nonlocal room, kept_chars
+        kept = (text or "")[:room]
+        if len(kept) < len(text or ""):
+            space = kept.rfind(" ")
+            kept = kept[:space] if space > max(0, len(kept) - 80) else kept  # a whole word
+            room = 0
+        else:
+            room -= len(kept)
+        kept_chars += len(kept)
+        return kept or None
+
+    copy = ET.Element(div.tag, dict(div.attrib))
+    copy.text = take(div.text)
+    stack: list[tuple[ET.Element, ET.Element, bool]] = [(child, copy, True)
+                                                        for child in reversed(div)]
+    while stack and room > 0:
+        node, parent, entering = stack.pop()
+        if entering:
+            clone = ET.SubElement(parent, node.tag, dict(node.attrib))
+            clone.text = take(node.text)
+            stack.append((node, clone, False))
+            stack.extend((child, clone, True) for child in reversed(node))
+        else:
+            parent.tail = take(node.tail)  # ``parent`` is the node's clone here
+    ET.SubElement(copy, f"{{{XHTML}}}p").text = cut_note(total - kept_chars)
+    return copy
 
 
 def to_string(element: ET.Element) -> str:

@@ -81,7 +81,7 @@ def test_imported_posts_survive_the_wire_and_plan_sees_no_change() -> None:
 
 
 def test_load_from_file_and_refusals(tmp_path) -> None:
-    assert load_source(str(FEEDS / "blog.rss")).startswith(b"<?xml")
+    assert load_source(str(FEEDS / "blog.rss")).data.startswith(b"<?xml")
     with pytest.raises(FeedError, match="cannot be read"):
         load_source(str(tmp_path / "missing.xml"))
     with pytest.raises(FeedError, match="only http"):
@@ -108,7 +108,7 @@ def test_load_from_a_loopback_http_server() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        assert load_source(f"{base}/feed") == body
+        assert load_source(f"{base}/feed").data == body
         with pytest.raises(FeedError, match="404"):
             load_source(f"{base}/gone")
         with pytest.raises(FeedError, match="larger than"):

@@ -305,13 +305,13 @@ async def cmd_import(args: argparse.Namespace) -> int:
     from xmppsocial import webfeeds
 
     try:
-        data = await asyncio.to_thread(webfeeds.load_source, args.source)
+        source = await asyncio.to_thread(webfeeds.load_source, args.source)
     except webfeeds.FeedError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
 
     def read_feed(node: NodeRef) -> webfeeds.FeedImport:
         try:
-            return webfeeds.parse_feed(data, service=node.service, node=node.node)
+            return webfeeds.parse_feed(source, service=node.service, node=node.node)
         except webfeeds.FeedError as exc:
             raise CommandError(str(exc), EXIT_USAGE) from None
 
@@ -341,6 +341,8 @@ async def _import_feed(args: argparse.Namespace, ctx: Context, node: NodeRef, fe
     plan = webfeeds.plan_import(posts, existing, feed.undated)
     for reason in feed.skipped:
         print(f"skipped: {reason}", file=sys.stderr)
+    for note in dict.fromkeys(feed.notes):
+        print(f"note: {note}", file=sys.stderr)
     if args.dry_run:
         for label, group in (("new", plan.new), ("changed", plan.changed),
                              ("unchanged", plan.unchanged)):
