@@ -132,22 +132,42 @@ def _read(entry: ET.Element, raw: str | None, service: str, node: str, item_id: 
     # repeats the body's first line (as we and others derive one).
     derived = not title or title_only or title == first_line
     title = title or first_line
+    links, enclosures, via, comments = _links(entry)
+    replies = _replies(entry)
+    if not title:
+        # Words are missing but the post still carries something (a photo, a link, a
+        # share): show it under a title saying what it is rather than hide it.
+        title, derived = _stand_in_title(enclosures, links, via, replies), True
     if not title:
         raise EntryError("entry has neither title nor content")
     published, updated, date_known = _dates(entry, now)
     owner = _owner(service, node, publisher)
-    links, enclosures, via, comments = _links(entry)
     return Post(
         service=service, node=node, item_id=item_id, title=title,
         title_derived=derived, published=published, updated=updated,
         author=_author(entry, owner, bool(via)), body=body, body_type=body_type, text=text,
         atom_id=clean_line(entry.findtext(_a("id")) or "", 1024), publisher=owner,
         tags=_tags(entry), links=links, enclosures=enclosures, via=via,
-        in_reply_to=_replies(entry), comments=comments,
+        in_reply_to=replies, comments=comments,
         lang=clean_line(entry.get(XML_LANG, ""), 35) or None,
         raw=raw if raw is not None else ET.tostring(entry, encoding="unicode"),
         date_known=date_known,
     )
+
+
+def _stand_in_title(enclosures: tuple[Link, ...], links: tuple[Link, ...],
+                    via: tuple[Link, ...], replies: tuple[InReplyTo, ...]) -> str:
+    """A title for an entry with no words: what it carries, in brackets (or "")."""
+    for link in enclosures:
+        kind = "image" if (link.type or "").startswith("image/") else "file"
+        name = link.title or link.href.rstrip("/").rsplit("/", 1)[-1] or link.href
+        return clean_line(f"[{kind}: {name}]", TITLE_LIMIT)
+    for link in links:
+        if not link.href.startswith("xmpp:"):
+            return clean_line(f"[link: {link.title or link.href}]", TITLE_LIMIT)
+    if via:
+        return "[a repeated post]"
+    return "[a shared post]" if replies else ""
 
 
 def _owner(service: str, node: str, publisher: str | None) -> str | None:

@@ -101,3 +101,10 @@ def test_a_publisher_that_cannot_be_a_jid_is_not_believed() -> None:
     assert post.author.jid == JULIET
     assert read("date_missing", publisher="romeo@montague.example/phone").publisher == (
         "romeo@montague.example")
+
+
+def test_an_entry_with_a_photo_and_no_words_is_shown_under_what_it_carries() -> None:
+    post = read("no_words")
+    assert post.title == "[image: heron.jpg]" and post.title_derived
+    assert post.enclosures[0].href == "https://photos.example/2026/heron.jpg"
+    assert "https://photos.example/2026/heron.jpg" in post_text(post, 0)
