@@ -35,6 +35,7 @@ MAX_ENTRY_BYTES = 200_000
 FUTURE_SLACK = timedelta(days=1)  # as microblog: later dates are not believed
 HEADERS = ("content-type", "content-location", "content-language")
 _IDENTITY = re.compile(r"-([0-9a-f]{12})$")
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -58,6 +59,8 @@ class FeedImport:
     skipped: list[str] = field(default_factory=list)
     undated: set[str] = field(default_factory=set)  # item ids dated "now" for want of a date
     notes: list[str] = field(default_factory=list)  # worth telling the user (encodings, cuts)
+    # item id -> the identity hash earlier versions gave the entry, where it differs
+    legacy: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -124,14 +127,25 @@ def _dates(entry: Any, now: datetime) -> tuple[datetime, datetime] | None:
     return published, max(updated or published, published)
 
 
-def _primary(entry: Any) -> str:
-    """An entry's own identity: its id (guid), else its link, else its title and date."""
-    identity = entry.get("id") or entry.get("link")
-    if identity:
-        return str(identity)
-    title = entry.get("title", "")
-    date = entry.get("published", entry.get("updated", ""))
-    return f"{title}|{date}" if title or date else ""
+def _primary(entry: Any, feed: str) -> str:
+    """An entry's own identity: its id (guid), else its link, else its title and date.
+
+    An absolute IRI names the entry everywhere. Anything else (an RSS guid such as "17",
+    a relative link, a title) only names it within its feed, so it is prefixed with the
+    feed's own identity: two feeds imported into one blog never share an item.
+    """
+    identity = str(entry.get("id") or entry.get("link") or "")
+    if not identity:
+        title = entry.get("title", "")
+        date = entry.get("published", entry.get("updated", ""))
+        identity = f"{title}|{date}" if title or date else ""
+    return identity if _ABSOLUTE.match(identity) or not identity else f"{feed} {identity}"
+
+
+def legacy_identity(entry: Any) -> str:
+    """The identity earlier versions gave an entry (unscoped; empty ones collided)."""
+    return str(entry.get("id") or entry.get("link")
+               or f"{entry.get('title', '')}|{entry.get('published', entry.get('updated', ''))}")
 
 
 def _said(entry: Any) -> str:
@@ -142,28 +156,35 @@ def _said(entry: Any) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
-def identities(entries: list[Any]) -> list[str]:
+def identities(entries: list[Any], feed: str = "") -> list[str]:
     """One identity per entry, stable across runs and distinct within the feed.
 
-    Counted from the end of the document, where feeds keep their oldest entries, so
-    that entries added on top never renumber the ones already imported.
+    ``feed`` is the feed's own identity (its id, link or address), which scopes the
+    identities that only mean something inside it. Entries still sharing one are told
+    apart by what they say, then by their place among identical ones, counted from the
+    end of the document, where feeds keep their oldest entries, so that entries added on
+    top never renumber the ones already imported.
     """
-    primaries = [_primary(entry) for entry in entries]
+    primaries = [_primary(entry, feed) for entry in entries]
     shared = Counter(primaries)
     seen: Counter[str] = Counter()
     out = [""] * len(entries)
     for index in range(len(entries) - 1, -1, -1):
         identity = primaries[index]
         if not identity or shared[identity] > 1:
-            identity = f"{identity}\x00{_said(entries[index])}"
+            identity = f"{identity or feed}\x00{_said(entries[index])}"
         seen[identity] += 1
         out[index] = identity if seen[identity] == 1 else f"{identity}\x00#{seen[identity]}"
     return out
 
 
+def _digest(identity: str) -> str:
+    return hashlib.sha256(identity.encode()).hexdigest()[:12]
+
+
 def item_id_for(identity: str, title: str) -> str:
     """Stable and URI-safe: a readable slug, then a hash of the entry's identity."""
-    digest = hashlib.sha256(identity.encode()).hexdigest()[:12]
+    digest = _digest(identity)
     slug = slugify(title, 40)
     return f"{slug}-{digest}" if slug else f"entry-{digest}"
 
@@ -246,12 +267,16 @@ def parse_feed(source: FeedSource | bytes, *, service: str, node: str = MICROBLO
     result = FeedImport(clean_line(_title(parsed.feed), 300), notes=notes)
     lang = parsed.feed.get("language") or source.headers.get("content-language")
     entries = list(parsed.entries)
-    for entry, identity in zip(entries, identities(entries), strict=True):
+    scope = str(parsed.feed.get("id") or parsed.feed.get("link") or source.url
+                or parsed.feed.get("title") or "")
+    for entry, identity in zip(entries, identities(entries, scope), strict=True):
         post = _post(entry, identity, service, node, name, lang, now)
         if post is None:
             result.skipped.append(f"an entry with neither title nor content "
                                   f"({entry.get('id') or entry.get('link') or 'no id'})")
             continue
+        if (old := _digest(legacy_identity(entry))) != _digest(identity):
+            result.legacy[post.item_id] = old
         if _dates(entry, now) is None:
             result.undated.add(post.item_id)
         fitted = fit(post)
@@ -309,13 +334,16 @@ def as_published(post: Post) -> Post:
 
 
 def plan_import(posts: list[Post], existing: dict[str, Post],
-                undated: set[str] | frozenset[str] = frozenset()) -> Plan:
+                undated: set[str] | frozenset[str] = frozenset(),
+                legacy: dict[str, str] | None = None) -> Plan:
     """Sort posts into new, changed and unchanged against what the blog already holds.
 
     An entry is found on the blog by its identity (the hash that ends its item id), so a
-    retitled entry replaces its earlier copy. An entry without dates is compared on its
-    words only (its date would be "now" every time), and a changed one keeps the date it
-    was first published with.
+    retitled entry replaces its earlier copy. One imported by an earlier version under
+    the identity it gave (``legacy``) counts only if it is unchanged: those identities
+    could be shared by entries of different feeds. An entry without dates is compared on
+    its words only (its date would be "now" every time), and a changed one keeps the date
+    it was first published with.
     """
     by_identity: dict[str, Post] = {}
     for item_id, known in existing.items():
@@ -327,6 +355,12 @@ def plan_import(posts: list[Post], existing: dict[str, Post],
         known = existing.get(post.item_id)
         if known is None and (match := _IDENTITY.search(post.item_id)):
             known = by_identity.get(match.group(1))
+        if known is None and post.item_id in (legacy or {}):
+            earlier = by_identity.get((legacy or {})[post.item_id])
+            if earlier is not None and entry_digest(earlier, dated) == entry_digest(
+                    as_published(replace(post, item_id=earlier.item_id)), dated):
+                plan.unchanged.append(replace(post, item_id=earlier.item_id))
+                continue
         if known is None:
             plan.new.append(post)
             continue

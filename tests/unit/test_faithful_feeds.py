@@ -237,3 +237,44 @@ def test_feed_source_without_headers_is_a_file() -> None:
     data = (FEEDS / "atom03.xml").read_bytes()
     assert parse_feed(FeedSource(data), service=ME, now=NOW).posts == parse_feed(
         data, service=ME, now=NOW).posts
+
+
+def rss(channel: str, *items: tuple[str, str]) -> bytes:
+    body = "".join(f"<item><guid isPermaLink='false'>{guid}</guid><title>{title}</title>"
+                   f"<pubDate>Tue, 01 Sep 2026 10:00:00 +0000</pubDate></item>"
+                   for guid, title in items)
+    return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>c"
+            f"</title><link>{channel}</link>{body}</channel></rss>").encode()
+
+
+def test_two_feeds_with_the_same_guids_never_share_an_item() -> None:
+    first = parse_feed(rss("https://one.example/", ("1", "From the first feed")),
+                       service=ME, now=NOW)
+    second = parse_feed(rss("https://two.example/", ("1", "From the second feed")),
+                        service=ME, now=NOW)
+    blog = on_the_blog(first.posts)
+    plan = plan_import(second.posts, blog, second.undated, second.legacy)
+    assert [p.title for p in plan.new] == ["From the second feed"] and not plan.changed
+    # a permalink guid is the same entry wherever it is found
+    url = "https://one.example/posts/1"
+    assert parse_feed(rss("https://one.example/", (url, "x")), service=ME).posts[0].item_id \
+        == parse_feed(rss("https://mirror.example/", (url, "x")), service=ME).posts[0].item_id
+
+
+def test_entries_imported_by_earlier_versions_are_recognised_when_unchanged() -> None:
+    import hashlib
+    from dataclasses import replace
+
+    imported = parse_feed(rss("https://one.example/", ("7", "Seven")), service=ME, now=NOW)
+    (post,) = imported.posts
+    # earlier versions hashed the bare guid: that is the item the blog holds
+    earlier = f"seven-{hashlib.sha256(b'7').hexdigest()[:12]}"
+    assert imported.legacy == {post.item_id: earlier.rsplit("-", 1)[1]}
+    blog = on_the_blog([replace(post, item_id=earlier)])
+    plan = plan_import(imported.posts, blog, imported.undated, imported.legacy)
+    assert not plan.new and [p.item_id for p in plan.unchanged] == [earlier]
+    # another feed's "7" with other words is not taken for it
+    other = parse_feed(rss("https://two.example/", ("7", "Another seven")), service=ME,
+                       now=NOW)
+    plan = plan_import(other.posts, blog, other.undated, other.legacy)
+    assert [p.title for p in plan.new] == ["Another seven"] and not plan.unchanged

@@ -338,7 +338,7 @@ async def _import_feed(args: argparse.Namespace, ctx: Context, node: NodeRef, fe
 
     posts = feed.posts[-args.limit:] if args.limit else feed.posts
     existing = await _published_posts(ctx, node)
-    plan = webfeeds.plan_import(posts, existing, feed.undated)
+    plan = webfeeds.plan_import(posts, existing, feed.undated, feed.legacy)
     for reason in feed.skipped:
         print(f"skipped: {reason}", file=sys.stderr)
     for note in dict.fromkeys(feed.notes):
