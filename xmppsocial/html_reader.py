@@ -35,14 +35,14 @@ class _HtmlReader(HTMLParser):
         name = tag.lower()
         if name in IMPLIED_END and self.open and self.open[-1] == name:
             self.handle_endtag(name)  # <li>one<li>two: the first item ends here
-        self.builder.start(name, {k.lower(): v for k, v in attrs})
+        self.builder.start(name, attrs)  # attribute names: lower-cased where they are kept
         if name in HTML_VOID:
             self.builder.end()
         else:
             self.open.append(name)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.builder.start(tag.lower(), {k.lower(): v for k, v in attrs})
+        self.builder.start(tag.lower(), attrs)
         self.builder.end()
 
     def handle_endtag(self, tag: str) -> None:

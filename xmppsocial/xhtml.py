@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Iterable
 
 from xmppsocial.sanitize import clean_text, cut_note
 
@@ -97,7 +97,7 @@ class Builder:
         else:
             node.text = (node.text or "") + data
 
-    def start(self, name: str, attrs: Mapping[str, str | None]) -> bool:
+    def start(self, name: str, attrs: Iterable[tuple[str, str | None]]) -> bool:
         """Open an element; False when it is dropped (its content need not be reported).
 
         Elements outside the safe vocabulary are unwrapped: the element goes, what it
@@ -139,12 +139,12 @@ class Builder:
         return self.root
 
 
-def _attributes(name: str, attrs: Mapping[str, str | None]) -> dict[str, str]:
+def _attributes(name: str, attrs: Iterable[tuple[str, str | None]]) -> dict[str, str]:
     allowed = ATTRIBUTES.get(name)
-    if not allowed or not attrs:
+    if not allowed:
         return {}
     kept = {}
-    for key, value in attrs.items():
+    for key, value in attrs:
         key = local_name(key)
         if key in allowed:
             value = value or ""
@@ -175,7 +175,7 @@ def sanitise(element: ET.Element) -> ET.Element:
         node, entering = stack.pop()
         if entering:
             stack.append((node, False))
-            if builder.start(local_name(node.tag), node.attrib):
+            if builder.start(local_name(node.tag), node.attrib.items()):
                 builder.text(node.text or "")
                 stack.extend((child, True) for child in reversed(node))
         else:
