@@ -74,5 +74,6 @@ def opml(follows: list[NodeRef], owner: str) -> str:
                       title=node.service if node.node.startswith("urn:xmpp:microblog:0")
                       else f"{node.service} {node.node}",
                       xmlUrl=pubsub_uri(node.service, node.node))
+    _clean(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode")

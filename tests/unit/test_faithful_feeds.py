@@ -7,11 +7,7 @@ right dates, one item per entry, links that resolve, characters in the right scr
 
 from __future__ import annotations
 
-import http.server
-import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +15,7 @@ import feedparser.encodings
 import pytest
 
 from tests.data.faithful.corpus import huge_feed
+from tests.loopback_http import serving
 from xmppsocial.microblog import build_entry, parse_entry
 from xmppsocial.render import plain_post
 from xmppsocial.uris import is_valid_item_id
@@ -144,33 +141,6 @@ def test_a_five_megabyte_body_is_cut_to_fit_with_a_visible_note() -> None:
     plan = plan_import(parse_feed(huge_feed(), service=ME, now=NOW).posts,
                        on_the_blog(imported.posts))
     assert len(plan.unchanged) == 2  # the cut copy is what the blog holds: no change
-
-
-@contextmanager
-def serving(routes: dict[str, tuple[bytes, dict[str, str]]]) -> Iterator[str]:
-    """A loopback HTTP server answering each path with its body and real headers."""
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            body, headers = routes[self.path]
-            self.send_response(200)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def test_relative_links_resolve_against_the_response_over_http() -> None:
