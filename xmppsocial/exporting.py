@@ -1,4 +1,12 @@
-"""My blog as an Atom feed, my follows as OPML: the way out to other readers."""
+"""My blog as an Atom feed, my follows as OPML: the way out to other readers.
+
+The feed is valid RFC 4287 Atom, which XEP-0277 entries are not quite: an entry there
+carries its XHTML body and a text twin, two ``<content>`` elements where Atom allows
+one, and its ``<id>`` is whatever the publishing client chose (often a bare UUID, not
+an IRI). Exported entries keep the XHTML body only and take the item's ``xmpp:`` URI,
+stable and unique, as their id (Libervia writes the same). Every string in the document
+goes through sanitize, as it does on a terminal: the file may well be shown on one.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,8 @@ from datetime import UTC, datetime
 
 from xmppsocial.microblog import ATOM, build_entry, format_date
 from xmppsocial.model import NodeRef, Post
-from xmppsocial.uris import pubsub_uri
+from xmppsocial.sanitize import clean_line, clean_text
+from xmppsocial.uris import post_uri, pubsub_uri
 
 
 def atom_feed(blog: NodeRef, posts: list[Post], title: str = "") -> str:
@@ -24,9 +33,32 @@ def atom_feed(blog: NodeRef, posts: list[Post], title: str = "") -> str:
     ET.SubElement(author, f"{{{ATOM}}}uri").text = f"xmpp:{blog.service}"
     ET.SubElement(feed, f"{{{ATOM}}}generator").text = "xmppsocial"
     for post in posts:
-        feed.append(build_entry(post))
+        feed.append(atom_entry(post))
+    _clean(feed)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")
+
+
+def atom_entry(post: Post) -> ET.Element:
+    """``post`` as an RFC 4287 entry: one content, the item's xmpp: URI as its id."""
+    entry = build_entry(post)
+    for twin in entry.findall(f"{{{ATOM}}}content")[1:]:  # the XHTML body comes first
+        entry.remove(twin)
+    entry.find(f"{{{ATOM}}}id").text = post_uri(post.ref)  # type: ignore[union-attr]
+    if not post.date_known:  # nothing to say it was published then; updated is required
+        entry.remove(entry.find(f"{{{ATOM}}}published"))  # type: ignore[arg-type]
+    return entry
+
+
+def _clean(root: ET.Element) -> None:
+    """Text through clean_text, attribute values through clean_line, in place."""
+    for element in root.iter():
+        if element.text:
+            element.text = clean_text(element.text)
+        if element.tail:
+            element.tail = clean_text(element.tail)
+        for key, value in element.attrib.items():
+            element.set(key, clean_line(value))
 
 
 def opml(follows: list[NodeRef], owner: str) -> str:
@@ -42,5 +74,6 @@ def opml(follows: list[NodeRef], owner: str) -> str:
                       title=node.service if node.node.startswith("urn:xmpp:microblog:0")
                       else f"{node.service} {node.node}",
                       xmlUrl=pubsub_uri(node.service, node.node))
+    _clean(root)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode")

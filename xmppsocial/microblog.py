@@ -16,7 +16,6 @@ from urllib.parse import urljoin
 from xmppsocial import xhtml
 from xmppsocial.model import (
     COMMENTS_NODE_PREFIX,
-    MICROBLOG_NODE,
     Author,
     ContentType,
     InReplyTo,
@@ -25,7 +24,14 @@ from xmppsocial.model import (
     Post,
 )
 from xmppsocial.sanitize import bound_tree, clean_line, clean_name, clean_text, cut_text
-from xmppsocial.uris import jid_of_uri, parse_node_uri, parse_post_uri, post_uri, pubsub_uri
+from xmppsocial.uris import (
+    bare_jid,
+    jid_of_uri,
+    parse_node_uri,
+    parse_post_uri,
+    post_uri,
+    pubsub_uri,
+)
 
 ATOM = "http://www.w3.org/2005/Atom"
 THR = "http://purl.org/syndication/thread/1.0"
@@ -126,22 +132,57 @@ def _read(entry: ET.Element, raw: str | None, service: str, node: str, item_id: 
     # repeats the body's first line (as we and others derive one).
     derived = not title or title_only or title == first_line
     title = title or first_line
+    links, enclosures, via, comments = _links(entry)
+    replies = _replies(entry)
+    if not title:
+        # Words are missing but the post still carries something (a photo, a link, a
+        # share): show it under a title saying what it is rather than hide it.
+        title, derived = _stand_in_title(enclosures, links, via, replies), True
     if not title:
         raise EntryError("entry has neither title nor content")
-    published, updated = _dates(entry, now)
-    owner = _bare(publisher) if publisher else (
-        _bare(service) if node == MICROBLOG_NODE and "@" in service else None)
-    links, enclosures, via, comments = _links(entry)
+    published, updated, date_known = _dates(entry, now)
+    owner = _owner(service, node, publisher)
     return Post(
         service=service, node=node, item_id=item_id, title=title,
         title_derived=derived, published=published, updated=updated,
         author=_author(entry, owner, bool(via)), body=body, body_type=body_type, text=text,
         atom_id=clean_line(entry.findtext(_a("id")) or "", 1024), publisher=owner,
         tags=_tags(entry), links=links, enclosures=enclosures, via=via,
-        in_reply_to=_replies(entry), comments=comments,
+        in_reply_to=replies, comments=comments,
         lang=clean_line(entry.get(XML_LANG, ""), 35) or None,
         raw=raw if raw is not None else ET.tostring(entry, encoding="unicode"),
+        date_known=date_known,
     )
+
+
+def _stand_in_title(enclosures: tuple[Link, ...], links: tuple[Link, ...],
+                    via: tuple[Link, ...], replies: tuple[InReplyTo, ...]) -> str:
+    """A title for an entry with no words: what it carries, in brackets (or "")."""
+    for link in enclosures:
+        kind = "image" if (link.type or "").startswith("image/") else "file"
+        name = link.title or link.href.rstrip("/").rsplit("/", 1)[-1] or link.href
+        return clean_line(f"[{kind}: {name}]", TITLE_LIMIT)
+    for link in links:
+        if not link.href.startswith("xmpp:"):
+            return clean_line(f"[link: {link.title or link.href}]", TITLE_LIMIT)
+    if via:
+        return "[a repeated post]"
+    return "[a shared post]" if replies else ""
+
+
+def _owner(service: str, node: str, publisher: str | None) -> str | None:
+    """Who published the item, as far as the network vouches for it.
+
+    The server's word (the publisher attribute) first. Without it, on a person's PEP
+    service only that person can publish (XEP-0163), on every node, so the owner it is;
+    comments nodes are the exception, opened to everyone's comments (and Prosody hides
+    their publishers), so there nobody is vouched for.
+    """
+    if publisher and (vouched := bare_jid(publisher)):
+        return vouched
+    if "@" in service and not node.startswith(COMMENTS_NODE_PREFIX):
+        return _bare(service)
+    return None
 
 
 def _bare(jid: str) -> str:
@@ -242,19 +283,25 @@ def parse_date(text: str | None) -> datetime | None:
         return None  # e.g. 0001-01-01T00:00+05:00 lies before datetime.min in UTC
 
 
-def _dates(entry: ET.Element, now: datetime) -> tuple[datetime, datetime]:
-    published = parse_date(entry.findtext(_a("published")))
-    updated = parse_date(entry.findtext(_a("updated")))
+def _dates(entry: ET.Element, now: datetime) -> tuple[datetime, datetime, bool]:
+    """(published, updated, whether the entry said when): one bad field never hides a post.
+
+    A date more than a day ahead of ``now`` is not believed (it would sit on top of
+    every timeline forever; a little clock skew between servers is normal). With no
+    date to believe, the post is dated ``now``, when it arrived, and says so.
+    """
+    limit = now + FUTURE_SLACK
+
+    def believed(name: str) -> datetime | None:
+        when = parse_date(entry.findtext(_a(name)))
+        return when if when is not None and when <= limit else None
+
+    published, updated = believed("published"), believed("updated")
     published = published or updated
     updated = updated or published
     if published is None or updated is None:
-        raise EntryError("entry has no usable date")
-    # A post from the far future would sit on top of every timeline forever; a little
-    # clock skew between servers is normal.
-    limit = now + FUTURE_SLACK
-    published = now if published > limit else published
-    updated = now if updated > limit else updated
-    return published, max(updated, published)
+        return now, now, False
+    return published, max(updated, published), True
 
 
 def _author(entry: ET.Element, owner: str | None, repeated: bool) -> Author:

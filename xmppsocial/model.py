@@ -100,6 +100,11 @@ class Post:
     when ``body_type`` is XHTML/HTML, else plain text. ``text`` is always a
     plain-text version, used for search and previews. ``raw`` keeps the entry
     XML exactly as received so that a later parser can re-read stored posts.
+
+    ``date_known`` is False when the entry carried no usable date (missing, garbage,
+    out of range, or far in the future): the post is still shown, ordered by when it
+    arrived (``published`` and ``updated`` then hold that arrival time), and every view
+    says "date unknown" instead of showing the arrival time as if it were the date.
     """
 
     service: str
@@ -123,6 +128,7 @@ class Post:
     comments: NodeRef | None = None
     lang: str | None = None
     raw: str = ""
+    date_known: bool = True
 
     @property
     def ref(self) -> PostRef:

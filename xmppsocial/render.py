@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # would be a tenth of a one-shot command's start-up.
 
 MAX_CHARS = 100_000
+DATE_UNKNOWN = "date unknown"
 STYLES = {"em": "italic", "i": "italic", "cite": "italic", "strong": "bold", "b": "bold",
           "u": "underline", "ins": "underline", "s": "strike", "del": "strike",
           "code": "reverse", "kbd": "reverse", "tt": "reverse", "mark": "reverse",
@@ -87,6 +88,11 @@ def _text_body(text: str) -> Body:
     if len(cleaned) > MAX_CHARS:
         cleaned = cleaned[:MAX_CHARS] + "\n" + cut_note(len(cleaned) - MAX_CHARS)
     return Body(cleaned)
+
+
+def date_label(post: Post) -> str:
+    """When a post was published, as every view shows it, or "date unknown"."""
+    return post.published.strftime("%Y-%m-%d %H:%M") if post.date_known else DATE_UNKNOWN
 
 
 def render_text(text: str) -> Text:

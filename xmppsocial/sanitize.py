@@ -12,14 +12,18 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-# ESC-introduced sequences first (so their parameters go too), then lone controls.
+# ESC-introduced sequences first (so their parameters go too), then lone controls. A string
+# control (OSC, DCS, SOS, PM, APC) is a sequence only with its terminator, on the same line
+# and within STRING_PAYLOAD characters: a stray one (a badly encoded byte, say) is removed
+# alone and the text after it stays.
+STRING_PAYLOAD = 512
+_STRING_END = rf"[^\x07\x1b\x9c\n\r]{{0,{STRING_PAYLOAD}}}(?:\x07|\x1b\\|\x9c)"
 _ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"          # CSI
-    r"|\x1b[\]PX^_].*?(?:\x07|\x1b\\|\x9c|$)"  # OSC, DCS, SOS, PM, APC up to their terminator
-    r"|\x1b[@-Z\\-_]"                   # other two-byte escapes
-    r"|\x9b[0-?]*[ -/]*[@-~]"           # 8-bit CSI
-    r"|[\x90\x98\x9d\x9e\x9f].*?(?:\x07|\x1b\\|\x9c|$)",  # 8-bit string controls
-    re.DOTALL,
+    r"\x1b\[[0-?]*[ -/]*[@-~]"           # CSI
+    r"|\x1b[\]PX^_]" + _STRING_END +       # OSC, DCS, SOS, PM, APC with their terminator
+    r"|\x1b[@-Z\\-_]"                    # other two-byte escapes (and lone introducers)
+    r"|\x9b[0-?]*[ -/]*[@-~]"            # 8-bit CSI
+    r"|[\x90\x98\x9d\x9e\x9f]" + _STRING_END,  # 8-bit string controls, terminated
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Bidi embeddings/overrides/isolates and marks: they can reorder what a reader sees.

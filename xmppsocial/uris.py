@@ -80,18 +80,30 @@ def parse_pubsub_uri(uri: str) -> tuple[str, str | None, str | None] | None:
     return service, node, item
 
 
+def bare_jid(jid: str | None) -> str | None:
+    """``jid`` without its resource, lower-cased, or None if it cannot be a JID.
+
+    A JID holds no controls, spaces, format characters (bidi overrides, zero-width
+    marks) or separators (RFC 7622's PRECIS classes and IDNA exclude them all), so such a
+    string is refused rather than shown as someone's address.
+    """
+    if not jid:
+        return None
+    bare = jid.split("/", 1)[0].strip().lower()
+    if not bare or bare.count("@") > 1 or len(bare) > 3071 or bare.startswith("@"):
+        return None
+    if not (bare.isascii() and bare.isprintable() and " " not in bare) and any(
+            unicodedata.category(c)[0] in "CZ" for c in bare):
+        return None
+    return bare
+
+
 def jid_of_uri(uri: str | None) -> str | None:
     """The bare JID an ``xmpp:`` URI names (lower-cased), e.g. an Atom author's uri."""
     parts = _split(uri or "")
     if parts is None:
         return None
-    jid = _value(parts[0])
-    if not jid:
-        return None
-    bare = jid.split("/", 1)[0].strip().lower()
-    if not bare or any(c.isspace() for c in bare) or bare.count("@") > 1 or len(bare) > 3071:
-        return None
-    return bare
+    return bare_jid(_value(parts[0]))
 
 
 def parse_post_uri(uri: str) -> PostRef | None:

@@ -159,6 +159,8 @@ async def test_export_atom_reads_back_with_feedparser_and_opml_lists_follows(
     assert not parsed.bozo, parsed.bozo_exception
     assert [e.title for e in parsed.entries] == ["T2", "T1", "T0"]
     assert "number" in parsed.entries[0].content[0].value
+    assert all(len(e.content) == 1 for e in parsed.entries)  # one content per entry
+    assert all(e.id.startswith(f"xmpp:{alice_cli.settings.jid}?;node=") for e in parsed.entries)
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     bob = Cli(await new_account("bob"), tmp_path / "bob")
     assert (await bob("follow", alice_cli.settings.jid))[0] == 0

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.data.hostile.corpus import corpus
+from tests.data.hostile.corpus import C1_ITEM_ID, corpus
 from tests.integration.test_cli import Cli
 from xmppsocial.model import MICROBLOG_NODE, NodeRef
 from xmppsocial.xmpp import nodes
@@ -87,7 +87,7 @@ async def test_hostile_corpus_reads_safely(xmpp_server, new_account, tmp_path) -
         await mallory.stop()
     accepted = {k for k, v in outcomes.items() if v == "ok"}
     assert {"markup-everywhere-x", "c1-controls-x", "bidi-names-x", "spoofed-author-x",
-            "bad-links-x"} <= accepted, outcomes
+            "bad-links-x", C1_ITEM_ID} <= accepted, outcomes
 
     reader = Cli(await new_account("reader"), tmp_path / "reader")
     started = time.perf_counter()
@@ -97,16 +97,22 @@ async def test_hostile_corpus_reads_safely(xmpp_server, new_account, tmp_path) -
     assert elapsed < 30  # bounded: the 5 MB body and the deep tree are cut, not walked forever
     assert clean(out) and clean(err)
     posts = {p["id"]: p for p in json.loads(out)}
-    assert set(posts) >= accepted - {"garbage-dates-x"}  # garbage dates: nothing to sort by
+    assert set(posts) >= accepted  # nothing the server holds is invisible
+    for undated in ("garbage-dates-x", "bad-dates-x"):
+        assert posts[undated]["published"] is None, posts[undated]  # "date unknown"
     spoof = posts["spoofed-author-x"]
     assert spoof["author"] == mallory_settings.jid and spoof["author_name"] != "Server Admin"
     assert posts["duplicate-id-x"]["title"] == "Second version"
     assert posts["markup-everywhere-x"]["title"].startswith("[bold red]ALERT[/]")
     assert "javascript:" not in out and "file:///" not in out
-    if "huge-body-x" in posts:
+    if "huge-body-x" in posts:  # ejabberd refuses it at publication (payload-too-big)
         assert len(posts["huge-body-x"]["content"]) < 300_000
+        assert posts["huge-body-x"]["content"].endswith("more characters]")
     code, text_out, err = await reader("read", mallory_settings.jid, "--limit", "50")
     assert code == 0 and clean(text_out)
+    assert "── Garbage dates\n" in text_out and "· date unknown ·" in text_out
+    assert "· id c1--in-id-x\n" in text_out  # the CSI is gone, the rest of the id stays
+    assert "\\u009b" in out  # and JSON keeps the id exact, escaped
     assert "Server Admin" not in text_out
 
     # the TUI: every row and every thread drawn, nothing unsafe on screen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -182,9 +182,29 @@ def test_hostile_markup_and_controls_are_neutralised() -> None:
         assert bad not in post.body
 
 
-def test_far_future_dates_are_pulled_back_and_garbage_ignored() -> None:
+def test_far_future_and_year_zero_dates_are_not_believed() -> None:
     post = read("hostile_dates")
-    assert post.published == NOW and post.updated == NOW
+    # shown, dated when it arrived, and saying its date is unknown
+    assert post.published == NOW and post.updated == NOW and not post.date_known
+    assert not post.edited
+
+
+@pytest.mark.parametrize("dates", [
+    "", "<updated>yesterday</updated>", "<published>soon</published><updated>?</updated>",
+    "<updated>0000-01-01T00:00:00Z</updated>", "<updated>9999-12-31T23:59:59-05:00</updated>",
+    "<published>9999-12-31T23:59:59Z</published>",
+])
+def test_an_entry_without_a_usable_date_is_shown_as_date_unknown(dates: str) -> None:
+    post = parse_entry(entry(f"<title>Still here</title>{dates}"), JULIET, MICROBLOG_NODE,
+                       "item-1", now=NOW)
+    assert post.title == "Still here" and not post.date_known and post.published == NOW
+
+
+def test_a_near_future_date_is_kept() -> None:
+    soon = NOW + timedelta(hours=1)
+    post = parse_entry(entry(f"<title>x</title><updated>{soon.isoformat()}</updated>"), JULIET,
+                       MICROBLOG_NODE, "item-1", now=NOW)
+    assert post.date_known and post.published == soon
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -235,8 +255,6 @@ def test_positional_and_keyword_calls_agree() -> None:
     (entry("<title> </title><content type='xhtml'><div xmlns='http://www.w3.org/1999/xhtml'>"
            "<script>x</script></div></content><updated>2026-01-01T00:00:00Z</updated>"),
      "neither title nor content"),
-    (entry("<title>x</title>"), "no usable date"),
-    (entry("<title>x</title><updated>yesterday</updated>"), "no usable date"),
     ("<entry", "not well-formed"),
     ("", "not well-formed"),
     (b"\xff\xfe<\x00e\x00", "not well-formed"),

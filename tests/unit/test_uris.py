@@ -95,3 +95,14 @@ def test_new_item_ids() -> None:
     assert ids[2].startswith("post-")
     assert all(is_valid_item_id(i) for i in ids)
     assert len({new_item_id("same") for _ in range(100)}) == 100
+
+
+def test_jids_with_controls_bidi_or_invisible_characters_are_refused() -> None:
+    from xmppsocial.uris import bare_jid
+
+    assert jid_of_uri("xmpp:Juliet@Capulet.example/balcony") == "juliet@capulet.example"
+    assert jid_of_uri("xmpp:jürgen@example.de") == "jürgen@example.de"
+    for bad in ("xmpp:admin\u202e@example.org", "xmpp:ad\u200bmin@example.org",
+                "xmpp:a%C2%9Bb@example.org", "xmpp:a b@example.org", "xmpp:@example.org"):
+        assert jid_of_uri(bad) is None, bad
+    assert bare_jid("mallory\u2066@evil.example") is None and bare_jid("") is None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -11,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.loopback_http import serving
 from xmppsocial.microblog import build_entry, parse_entry
 from xmppsocial.uris import is_valid_item_id
 from xmppsocial.webfeeds import FeedError, entry_digest, load_source, parse_feed, plan_import
@@ -81,7 +80,7 @@ def test_imported_posts_survive_the_wire_and_plan_sees_no_change() -> None:
 
 
 def test_load_from_file_and_refusals(tmp_path) -> None:
-    assert load_source(str(FEEDS / "blog.rss")).startswith(b"<?xml")
+    assert load_source(str(FEEDS / "blog.rss")).data.startswith(b"<?xml")
     with pytest.raises(FeedError, match="cannot be read"):
         load_source(str(tmp_path / "missing.xml"))
     with pytest.raises(FeedError, match="only http"):
@@ -92,26 +91,11 @@ def test_load_from_file_and_refusals(tmp_path) -> None:
 
 def test_load_from_a_loopback_http_server() -> None:
     body = (FEEDS / "blog.atom").read_bytes()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            payload = body if self.path == "/feed" else b"x" * 3000
-            self.send_response(200 if self.path != "/gone" else 404)
-            self.send_header("Content-Type", "application/atom+xml")
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        assert load_source(f"{base}/feed") == body
+    routes = {"/feed": (body, {"Content-Type": "application/atom+xml"}),
+              "/big": (b"x" * 3000, {"Content-Type": "application/atom+xml"})}
+    with serving(routes) as base:
+        assert load_source(f"{base}/feed").data == body
         with pytest.raises(FeedError, match="404"):
             load_source(f"{base}/gone")
         with pytest.raises(FeedError, match="larger than"):
             load_source(f"{base}/big", max_bytes=1000)
-    finally:
-        server.shutdown()

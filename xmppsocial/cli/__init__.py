@@ -33,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return asyncio.run(command(args))
     except CommandError as exc:
-        print(f"xmppsocial: {exc}", file=sys.stderr)
+        from xmppsocial.sanitize import clean_text  # server words travel in these messages
+
+        print(f"xmppsocial: {clean_text(str(exc))}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         return 130

@@ -305,13 +305,13 @@ async def cmd_import(args: argparse.Namespace) -> int:
     from xmppsocial import webfeeds
 
     try:
-        data = await asyncio.to_thread(webfeeds.load_source, args.source)
+        source = await asyncio.to_thread(webfeeds.load_source, args.source)
     except webfeeds.FeedError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
 
     def read_feed(node: NodeRef) -> webfeeds.FeedImport:
         try:
-            return webfeeds.parse_feed(data, service=node.service, node=node.node)
+            return webfeeds.parse_feed(source, service=node.service, node=node.node)
         except webfeeds.FeedError as exc:
             raise CommandError(str(exc), EXIT_USAGE) from None
 
@@ -338,9 +338,11 @@ async def _import_feed(args: argparse.Namespace, ctx: Context, node: NodeRef, fe
 
     posts = feed.posts[-args.limit:] if args.limit else feed.posts
     existing = await _published_posts(ctx, node)
-    plan = webfeeds.plan_import(posts, existing, feed.undated)
+    plan = webfeeds.plan_import(posts, existing, feed.undated, feed.legacy)
     for reason in feed.skipped:
         print(f"skipped: {reason}", file=sys.stderr)
+    for note in dict.fromkeys(feed.notes):
+        print(f"note: {note}", file=sys.stderr)
     if args.dry_run:
         for label, group in (("new", plan.new), ("changed", plan.changed),
                              ("unchanged", plan.unchanged)):

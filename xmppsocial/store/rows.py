@@ -29,7 +29,7 @@ class TimelineEntry:
     author_jid: str | None
     title: str
     preview: str
-    when: datetime
+    when: datetime | None  # None: the post carries no usable date ("date unknown")
     unread: bool
     retracted: bool
     likes: int
@@ -59,7 +59,8 @@ def post_values(post: Post) -> tuple[object, ...]:
     reply = next((r.target for r in post.in_reply_to if r.target is not None), None)
     return (
         post.service, post.node, post.item_id, post.published.timestamp(),
-        post.published.isoformat(), post.updated.isoformat(), post.title, post.text,
+        post.published.isoformat() if post.date_known else "", post.updated.isoformat(),
+        post.title, post.text,
         preview(post), post.body,
         post.body_type.value, post.author.display if post.author.name else "",
         post.author.jid, int(post.author.verified), post.publisher, post.atom_id,
@@ -76,6 +77,7 @@ def entry_from_row(row: sqlite3.Row) -> TimelineEntry:
         key=(row["service"], row["node"], row["item_id"]), sort_key=(row["sort_ts"], row["id"]),
         author=row["author_name"] or row["author_jid"] or row["service"],
         author_jid=row["author_jid"], title=row["title"], preview=row["preview"],
-        when=datetime.fromtimestamp(row["sort_ts"], UTC), unread=not row["is_read"],
+        when=datetime.fromtimestamp(row["sort_ts"], UTC) if row["published"] else None,
+        unread=not row["is_read"],
         retracted=bool(row["retracted"]), likes=row["likes"], comments=row["comments"],
         digest=row["digest"])

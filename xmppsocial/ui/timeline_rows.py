@@ -26,7 +26,7 @@ class TimelineRow:
     author: str
     title: str
     preview: str
-    when: datetime
+    when: datetime | None  # None: "date unknown"
     unread: bool = False
     likes: int = 0
     comments: int = 0

@@ -41,4 +41,9 @@ def corpus() -> dict[str, ET.Element | bytes]:
         items[path.stem.replace("_", "-") + "-x"] = ET.parse(path).getroot()
     items["huge-body-x"] = huge_body()
     items["deep-xhtml-x"] = deep_xhtml()
+    # XML carries C1 controls in attributes too: an item id that would clear the screen
+    items[C1_ITEM_ID] = _entry("c1-in-item-id", "An item id with a terminal control in it")
     return items
+
+
+C1_ITEM_ID = "c1-\x9b2J-in-id-x"

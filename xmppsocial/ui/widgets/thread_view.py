@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from xmppsocial.model import MICROBLOG_NODE, Post
-from xmppsocial.render import plain_post, render_post
+from xmppsocial.render import date_label, plain_post, render_post
 from xmppsocial.sanitize import clean_line, clean_name
 
 AUDIENCE = {"open": "public", "presence": "contacts only", "whitelist": "a list of people",
@@ -36,7 +36,7 @@ def render_thread(post: Post, comments: list[Post], likes: int, audience: str = 
     out = Text()
     out.append(clean_line(post.title, 500) + "\n", "bold")
     out.append(author_line(post), "italic")
-    out.append(f" · {stamp(post.published)}", "dim")
+    out.append(f" · {date_label(post)}", "dim")
     if post.edited:
         out.append(f" · edited {stamp(post.updated)}", "dim")
     if audience:
@@ -78,7 +78,7 @@ def render_thread(post: Post, comments: list[Post], likes: int, audience: str = 
         out.append(clean_name(comment.author.display), "bold")
         if not comment.author.verified and comment.publisher:
             out.append(" (unverified)", "red")
-        out.append(f" · {stamp(comment.published)}\n", "dim")
+        out.append(f" · {date_label(comment)}\n", "dim")
         for line in plain_post(comment).split("\n"):
             out.append("│   ", "dim")
             out.append(line + "\n")

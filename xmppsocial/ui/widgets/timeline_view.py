@@ -21,13 +21,16 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from xmppsocial.render import DATE_UNKNOWN
 from xmppsocial.ui.timeline_rows import TimelineRow, TimelineRows
 
 ROW_HEIGHT = 3
 
 
-def age(when: datetime, now: datetime) -> str:
-    """A short relative time: 45s, 12m, 3h, 5d, then the date."""
+def age(when: datetime | None, now: datetime) -> str:
+    """A short relative time: 45s, 12m, 3h, 5d, then the date; None: "date unknown"."""
+    if when is None:
+        return DATE_UNKNOWN
     seconds = max(0, int((now - when).total_seconds()))
     for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
         if seconds >= size:
