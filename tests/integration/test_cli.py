@@ -35,6 +35,14 @@ class Cli:
         out, err = await asyncio.wait_for(proc.communicate(stdin.encode() if stdin else b""), 60)
         return proc.returncode, out.decode(), err.decode()
 
+    @property
+    def cache(self) -> Path:
+        """This account's own cache file, as the CLI lays it out under its XDG data dir."""
+        from xmppsocial import paths
+
+        own = paths.database_file(self.settings.jid).relative_to(paths.data_dir())
+        return Path(self.env["XDG_DATA_HOME"]) / "xmppsocial" / own
+
 
 @pytest.fixture
 async def alice_cli(new_account, tmp_path):
@@ -138,7 +146,7 @@ async def test_a_refused_post_is_kept_as_a_draft(xmpp_server, new_account, alice
     carol = await new_account("carol")
     code, _, err = await alice_cli("post", "my precious words", "--to", carol.jid)
     assert code == 4 and "kept as draft" in err
-    store = Store(Path(alice_cli.env["XDG_DATA_HOME"]) / "xmppsocial" / "xmppsocial.sqlite3")
+    store = Store(alice_cli.cache)
     assert store.draft("post").body == "my precious words"
     store.close()
     assert NodeRef(carol.jid)  # the target existed; the refusal came from the server
@@ -224,3 +232,4 @@ async def test_import_of_something_that_is_not_a_feed_says_so(xmpp_server, alice
     assert code == 2 and "Traceback" not in err and "missing.atom" in err
     code, out, err = await alice_cli("read", "--json")
     assert code == 4 and "item-not-found" in err  # nothing published: not even a blog made
+
