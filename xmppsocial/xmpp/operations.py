@@ -350,3 +350,16 @@ class Operations:
         self._require_online()
         return await discovery.pubsub_services(self.client)
 
+    async def service_feeds(self, service: str) -> list[discovery.FeedInfo]:
+        """The feeds (communities) a pubsub service lists, to browse and follow."""
+        self._require_online()
+        return await discovery.service_feeds(self.client, service)
+
+    async def contacts_blogs(self) -> list[discovery.FeedInfo]:
+        """Roster contacts whose blog exists and is readable to us."""
+        self._require_online()
+        if not getattr(self.client, "present", True):
+            await self.client.get_roster(timeout=30)
+        roster, me = self.client.client_roster, self.client.boundjid.bare
+        contacts = [(jid, roster[jid]["name"] or "") for jid in roster if jid != me]
+        return await discovery.contacts_blogs(self.client, sorted(contacts))
