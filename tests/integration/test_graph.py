@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.integration.test_service import Recorder, a_post
+from tests.integration.graph_support import Running, become_contacts, publish_something
+from tests.integration.test_service import a_post
 from xmppsocial.compose import comment, like_comment, new_post
 from xmppsocial.events import (
     AttachmentsReceived,
@@ -17,57 +18,12 @@ from xmppsocial.events import (
     PostsReceived,
     PublicFollowsReceived,
 )
-from xmppsocial.graph_apply import apply_graph_event, apply_posts
 from xmppsocial.model import MICROBLOG_NODE, NodeRef
-from xmppsocial.store import Store
 from xmppsocial.xmpp import following, iq, nodes, reading
 from xmppsocial.xmpp.client import SocialClient
 from xmppsocial.xmpp.iq import NS_PUBSUB
-from xmppsocial.xmpp.service import XmppService
 
 pytestmark = pytest.mark.integration
-
-PRIVATE = "urn:xmpp:pubsub:movim-public-subscription"
-PUBLIC = "urn:xmpp:pubsub:subscription"
-NS_SUB = "urn:xmpp:pubsub:subscription:0"
-
-
-class Running:
-    """Everything a test started (services, raw clients, caches), stopped and closed at the
-    end whatever happened, so no background task outlives its cache."""
-
-    def __init__(self, tmp_path) -> None:
-        self.tmp_path = tmp_path
-        self.things: list[object] = []
-
-    def store(self, name: str) -> Store:
-        store = Store(self.tmp_path / f"{name}.sqlite3")
-        self.things.append(store)
-        return store
-
-    async def service(self, settings, store: Store | None = None, **kwargs):
-        """The account online; with ``store``, the way the app runs it (its cache as the
-        book, events applied to it)."""
-        sink = Applying(store, settings.jid) if store is not None else Recorder()
-        extra = {"followed": store.followed_nodes, "book": store} if store is not None else {}
-        service = XmppService(settings, sink, **extra, **kwargs)
-        self.things.append(service)
-        await service.start()
-        return service, sink
-
-    async def raw(self, settings) -> SocialClient:
-        """Another client of an account, speaking raw XML (as Movim would)."""
-        client = SocialClient(settings, present=False)
-        self.things.append(client)
-        await client.start()
-        return client
-
-    async def stop_all(self) -> None:
-        for thing in reversed(self.things):
-            if isinstance(thing, Store):
-                thing.close()
-            else:
-                await thing.stop()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -76,22 +32,9 @@ async def running(tmp_path):
     yield started
     await started.stop_all()
 
-
-class Applying(Recorder):
-    """Records the service's events and applies them to the account's cache, as the app
-    does: posts stored, graph events stored, notifications derived."""
-
-    def __init__(self, store: Store, me: str) -> None:
-        super().__init__()
-        self.store, self.me, self.news = store, me, []
-
-    def __call__(self, event: object) -> None:
-        if isinstance(event, PostsReceived):
-            result = self.store.upsert_posts(event.posts)
-            apply_posts(self.store, self.me, event.posts, result)
-        else:
-            self.news += apply_graph_event(self.store, self.me, event).messages
-        super().__call__(event)
+PRIVATE = "urn:xmpp:pubsub:movim-public-subscription"
+PUBLIC = "urn:xmpp:pubsub:subscription"
+NS_SUB = "urn:xmpp:pubsub:subscription:0"
 
 
 def movim_id(service: str, node: str, me: str) -> str:
@@ -101,12 +44,6 @@ def movim_id(service: str, node: str, me: str) -> str:
 async def list_items(client: SocialClient, owner: str, node: str) -> list[ET.Element]:
     reply = await iq.send(client, owner, "get", reading.items_request(node, max_items=100))
     return list(reply.iter(f"{{{NS_PUBSUB}}}item"))
-
-
-async def publish_something(running: Running, settings, item: str) -> None:
-    owner, _ = await running.service(settings)
-    await owner.publish_post(a_post(owner.jid, item, "Hello", "hi"), access="open")
-    await owner.stop()
 
 
 async def test_a_follow_roams_to_a_fresh_cache_with_its_posts_and_pushes(
@@ -208,6 +145,7 @@ async def test_a_listed_follow_without_a_subscription_is_subscribed(
     bob, seen = await running.service(bob_s, store)
     await seen.wait_for(lambda e: isinstance(e, FollowsSynced))
     assert store.follows() == {NodeRef(carol_s.jid): False}
+    await seen.wait_for(lambda e: isinstance(e, FollowersListed))  # after the subscriptions
     assert await following.my_subscriptions(other, carol_s.jid, MICROBLOG_NODE) != []
     await carol.publish_post(a_post(carol.jid, "carol-post-003", "Again", "pushed"))
     await seen.wait_for(lambda e: bool(seen.received("carol-post-003")), 10.0)
@@ -319,7 +257,7 @@ async def test_a_contacts_public_follow_list_names_a_follower(xmpp_server, new_a
     store = running.store("bob")
     bob, seen = await running.service(bob_s, store)
     await bob.publish_post(a_post(bob.jid, "bob-post-00001", "Hi", "x"), access="open")
-    await _become_contacts(bob, dave)
+    await become_contacts(bob, dave)
     await bob.stop()
     bob, seen = await running.service(bob_s, store)  # its caps now reach a contact
     await seen.wait_for(lambda e: isinstance(e, FollowersListed))
@@ -336,25 +274,6 @@ async def test_a_contacts_public_follow_list_names_a_follower(xmpp_server, new_a
         await seen.wait_for(lambda e: isinstance(e, PublicFollowsReceived) and e.complete
                             and e.follows, 10.0)
         assert [f.jid for f in fresh.followers(NodeRef(bob_s.jid))] == [dave_s.jid]
-
-
-async def _become_contacts(a: XmppService, b: XmppService) -> None:
-    """Mutual presence subscription, approved on both sides."""
-    import asyncio
-
-    for one in (a, b):
-        one.client.add_event_handler(
-            "presence_subscribe",
-            lambda p, c=one.client: c.send_presence(pto=p["from"].bare, ptype="subscribed"))
-    a.client.send_presence(pto=b.jid, ptype="subscribe")
-    b.client.send_presence(pto=a.jid, ptype="subscribe")
-    deadline = asyncio.get_running_loop().time() + 20
-    while asyncio.get_running_loop().time() < deadline:
-        if a.client.client_roster[b.jid]["subscription"] == "both" and \
-                b.client.client_roster[a.jid]["subscription"] == "both":
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("the two accounts did not become mutual contacts")
 
 
 async def test_an_unfollow_elsewhere_is_not_undone_by_the_cache_that_followed(

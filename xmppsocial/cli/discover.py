@@ -14,6 +14,20 @@ from xmppsocial.cli.session import EXIT_USAGE, CommandError
 from xmppsocial.sanitize import clean_line
 
 
+async def _follows(session) -> dict:  # type: ignore[no-untyped-def]
+    """What the account follows (merged into the cache first), to mark what is followed."""
+    from xmppsocial.xmpp import graph_sync
+    from xmppsocial.xmpp.iq import ServiceError
+
+    try:
+        session.take(await graph_sync.sync_follows(session.service, session.store,
+                                                   subscribe=False))
+    except ServiceError:
+        pass  # the cache's copy, then
+    session.messages.clear()  # what the merge changed is for `following` to tell
+    return session.store.follows()
+
+
 def _rows(feeds, follows) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
     return [{"service": f.node.service, "node": f.node.node, "title": f.title, "type": f.kind,
              "description": f.description, "latest": f.latest,
@@ -41,7 +55,7 @@ async def cmd_contacts(args: argparse.Namespace) -> int:
             feeds = await session.service.contacts_blogs()  # type: ignore[union-attr]
         except ServiceError as exc:
             raise refused(exc) from None
-        rows = _rows(feeds, session.store.follows())
+        rows = _rows(feeds, await _follows(session))
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows:
@@ -74,7 +88,7 @@ async def cmd_feeds(args: argparse.Namespace) -> int:
             feeds = await session.service.service_feeds(service_jid)  # type: ignore[union-attr]
         except ServiceError as exc:
             raise refused(exc) from None
-        rows = _rows(feeds, session.store.follows())
+        rows = _rows(feeds, await _follows(session))
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WATCHED_POSTS = 10  # our newest posts whose comments and likes are watched on connect
-CONCURRENCY = 8     # requests in flight while checking subscriptions
+CONCURRENCY = 16    # requests in flight while checking subscriptions
 INTERESTS = (PUBLIC_LIST, PRIVATE_LIST)  # contacts' public lists; our own lists' changes
 
 
@@ -106,8 +106,10 @@ async def erase_follow(ops: Operations, node: NodeRef, private_ids: list[str] | 
 
 
 # ---------------------------------------------------------------------- the merge
-async def sync_follows(ops: Operations, book: FollowBook) -> FollowsSynced:
-    """Merge the cache's follows with the account's lists and make both hold the result.
+async def sync_follows(ops: Operations, book: FollowBook, subscribe: bool = True
+                       ) -> FollowsSynced:
+    """Merge the cache's follows with the account's lists and make both hold the result;
+    with ``subscribe``, also make sure each follow has its subscription (subscribe_all).
 
     Raises ServiceError when a list cannot be read: an unreadable list is never taken for
     an empty one (that would unfollow everything).
@@ -152,15 +154,20 @@ async def sync_follows(ops: Operations, book: FollowBook) -> FollowsSynced:
             await following.unsubscribe(ops.client, node)
         except ServiceError as exc:
             log.info("unsubscribing from %s, unfollowed elsewhere: %s", node, exc)
-    # A listed follow without a live subscription (made by a client that only wrote the
-    # list, or lost by the server) is subscribed again.
-    subscribed = await _gather(ops, [(n, _ensure_subscribed(ops, n)) for n in plan.wanted])
-    for node, outcome in subscribed.items():
-        if isinstance(outcome, ServiceError):
-            problems.append(f"{_name(node)}: cannot follow ({outcome})")
+    if subscribe:
+        problems += await subscribe_all(ops, list(plan.wanted))
     book.set_follow_base(held)
     return FollowsSynced(tuple(n for n in plan.follow_here if n not in here),
                          tuple(plan.unfollow_here), tuple(written), tuple(problems))
+
+
+async def subscribe_all(ops: Operations, follows: list[NodeRef]) -> list[str]:
+    """Subscribe to each followed node: a listed follow without a live subscription (made by
+    a client that only wrote the list, or lost by the server) is followed again. Returns
+    what could not be, in a person's words."""
+    outcomes = await _gather(ops, [(n, _ensure_subscribed(ops, n)) for n in follows])
+    return [f"{_name(node)}: cannot follow ({outcome})" for node, outcome in outcomes.items()
+            if isinstance(outcome, ServiceError)]
 
 
 async def _live_subscription(ops: Operations, node: NodeRef) -> bool:
@@ -339,14 +346,16 @@ class GraphSync:
         """Merge the follows now (the resync reads them next); the rest in the background."""
         if self.book is None:
             return
-        await self._sync()
+        # The resync waits for the merge (it fetches what is followed) but not for the
+        # subscriptions, which already exist for nearly every follow.
+        await self._sync(subscribe=False)
         self.service._spawn(self._background())
 
-    async def _sync(self) -> None:
+    async def _sync(self, subscribe: bool = True) -> None:
         assert self.book is not None
         try:
             async with self.lock:
-                synced = await sync_follows(self.service, self.book)
+                synced = await sync_follows(self.service, self.book, subscribe)
             self.service.sink(synced)
         except ServiceError as exc:
             log.info("follow lists not merged: %s", exc)
@@ -357,6 +366,14 @@ class GraphSync:
     async def _background(self) -> None:
         """Followers (from contacts' public lists where the server cannot list them), then
         our newest posts' comments and likes; each step on its own, a failure skips one."""
+        assert self.book is not None
+        try:
+            async with self.lock:
+                problems = await subscribe_all(self.service, list(self.book.follows()))
+            if problems:
+                self.service.sink(FollowsSynced(problems=tuple(problems)))
+        except ServiceError as exc:
+            log.info("subscriptions not checked: %s", exc)
         try:
             listed = await list_followers(self.service)
             self.service.sink(listed)
