@@ -40,7 +40,7 @@ async def cmd_followers(args: argparse.Namespace) -> int:
     from xmppsocial.xmpp.iq import ServiceError
 
     async with graph_session(args, offline_ok=True) as session:
-        supported = True
+        supported: bool | None = None  # offline: everyone known, however known
         if session.service is not None:
             try:
                 supported = await refresh_followers(session, explain=True)
@@ -50,17 +50,17 @@ async def cmd_followers(args: argparse.Namespace) -> int:
             print(f"Offline ({session.offline}): the followers known here, which may be out "
                   "of date.", file=sys.stderr)
         session.say()
-        blog = own_blog(session.me)
-        followers = session.store.followers(blog, None if not supported else SUBSCRIPTION)
-        if not supported:
-            followers = [f for f in followers if f.source == PUBLIC_LIST]
+        # Where the server lists followers its list is the truth; elsewhere contacts'
+        # public lists are all there is.
+        source = {True: SUBSCRIPTION, False: PUBLIC_LIST, None: None}[supported]
+        followers = session.store.followers(own_blog(session.me), source)
     if args.json:
         print(json.dumps([{"jid": f.jid, "source": f.source,
                            "first_seen": datetime.fromtimestamp(f.first_seen).astimezone()
                            .isoformat(timespec="seconds")} for f in followers], indent=2))
     elif not followers:
-        print("Nobody follows your blog yet." if supported else
-              "No contact's public follow list names your blog.", file=sys.stderr)
+        print("No contact's public follow list names your blog." if supported is False
+              else "Nobody follows your blog yet.", file=sys.stderr)
     else:
         for f in followers:
             label = "  (in their public follow list)" if f.source == PUBLIC_LIST else ""
