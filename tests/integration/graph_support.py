@@ -13,6 +13,13 @@ from xmppsocial.xmpp.client import SocialClient
 from xmppsocial.xmpp.service import XmppService
 
 
+async def started_things(tmp_path):
+    """The ``running`` fixture of the graph tests (``running = pytest.fixture(...)``)."""
+    started = Running(tmp_path)
+    yield started
+    await started.stop_all()
+
+
 class Running:
     """Everything a test started (services, raw clients, caches), stopped and closed at the
     end whatever happened, so no background task outlives its cache."""

@@ -6,19 +6,14 @@ import json
 
 import pytest
 
-from tests.integration.graph_support import Running, become_contacts, publish_something
+from tests.integration.graph_support import become_contacts, publish_something, started_things
 from tests.integration.test_cli import Cli
 from xmppsocial.model import NodeRef
 from xmppsocial.xmpp import nodes
 
 pytestmark = pytest.mark.integration
 
-
-@pytest.fixture
-async def running(tmp_path):
-    started = Running(tmp_path)
-    yield started
-    await started.stop_all()
+running = pytest.fixture(name="running")(started_things)
 
 
 async def test_contacts_with_a_blog(xmpp_server, new_account, running, tmp_path) -> None:

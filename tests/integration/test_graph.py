@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.integration.graph_support import Running, become_contacts, publish_something
+from tests.integration.graph_support import become_contacts, publish_something, started_things
 from tests.integration.test_service import a_post
 from xmppsocial.compose import comment, like_comment, new_post
 from xmppsocial.events import (
@@ -25,12 +25,7 @@ from xmppsocial.xmpp.iq import NS_PUBSUB
 
 pytestmark = pytest.mark.integration
 
-
-@pytest.fixture
-async def running(tmp_path):
-    started = Running(tmp_path)
-    yield started
-    await started.stop_all()
+running = pytest.fixture(name="running")(started_things)
 
 PRIVATE = "urn:xmpp:pubsub:movim-public-subscription"
 PUBLIC = "urn:xmpp:pubsub:subscription"

@@ -34,6 +34,17 @@ def _rows(feeds, follows) -> list[dict[str, object]]:  # type: ignore[no-untyped
              "followed": f.node in follows} for f in feeds]
 
 
+def _show(args: argparse.Namespace, rows: list[dict[str, object]], empty: str) -> int:
+    """The rows as JSON or one line each; ``empty`` said on standard error when none."""
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        print(empty, file=sys.stderr)
+    else:
+        _print(rows)
+    return 0
+
+
 def _print(rows: list[dict[str, object]]) -> None:
     from xmppsocial.model import NodeRef
 
@@ -56,13 +67,7 @@ async def cmd_contacts(args: argparse.Namespace) -> int:
         except ServiceError as exc:
             raise refused(exc) from None
         rows = _rows(feeds, await _follows(session))
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif not rows:
-        print("None of your contacts has a blog you can read.", file=sys.stderr)
-    else:
-        _print(rows)
-    return 0
+    return _show(args, rows, "None of your contacts has a blog you can read.")
 
 
 async def cmd_feeds(args: argparse.Namespace) -> int:
@@ -89,10 +94,4 @@ async def cmd_feeds(args: argparse.Namespace) -> int:
         except ServiceError as exc:
             raise refused(exc) from None
         rows = _rows(feeds, await _follows(session))
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif not rows:
-        print(f"{service_jid} lists no feeds.", file=sys.stderr)
-    else:
-        _print(rows)
-    return 0
+    return _show(args, rows, f"{service_jid} lists no feeds.")
