@@ -17,17 +17,17 @@ from xmppsocial.uris import post_uri
 async def refresh_followers(session: GraphSession, explain: bool) -> bool:
     """List our followers where the server can, else read contacts' public follow lists;
     returns whether the server could list them."""
-    from xmppsocial.xmpp import graph_sync
+    from xmppsocial.xmpp import graph_watch
 
     service = session.service
-    listed = await graph_sync.list_followers(service)  # type: ignore[arg-type]
+    listed = await graph_watch.list_followers(service)  # type: ignore[arg-type]
     session.take(listed)
     if not listed.supported:
         if explain:
             session.messages.append(f"{listed.reason[:1].upper()}{listed.reason[1:]}. Shown: "
                                     "contacts whose public follow list names your blog.")
-        contacts = await graph_sync.roster_contacts(service)  # type: ignore[arg-type]
-        for event in await graph_sync.contacts_public_lists(service, contacts):  # type: ignore[arg-type]
+        contacts = await graph_watch.roster_contacts(service)  # type: ignore[arg-type]
+        for event in await graph_watch.contacts_public_lists(service, contacts):  # type: ignore[arg-type]
             session.take(event)
     return listed.supported
 
@@ -81,14 +81,14 @@ def notification_json(note: Notification) -> dict[str, object]:
 async def cmd_notifications(args: argparse.Namespace) -> int:
     """Fetch what happened on our newest posts and to our followers, then list what the
     cache holds, newest first."""
-    from xmppsocial.xmpp import graph_sync
+    from xmppsocial.xmpp import graph_watch
     from xmppsocial.xmpp.iq import ServiceError
 
     async with graph_session(args, offline_ok=True, connect=not args.offline) as session:
         if session.service is not None:
             try:
                 await refresh_followers(session, explain=False)
-                await graph_sync.watch_own_posts(session.service)  # type: ignore[arg-type]
+                await graph_watch.watch_own_posts(session.service)  # type: ignore[arg-type]
             except ServiceError as exc:
                 if not exc.has("item-not-found"):  # no blog yet: nothing to watch
                     session.offline = f"not everything could be fetched ({exc.message})"

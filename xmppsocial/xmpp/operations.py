@@ -28,6 +28,7 @@ from xmppsocial.xmpp.reading import Cursor, RawItem
 
 if TYPE_CHECKING:
     from xmppsocial.xmpp.client import SocialClient
+    from xmppsocial.xmpp.graph_watch import GraphSync
     from xmppsocial.xmpp.pushes import Deduper
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -52,7 +53,7 @@ class Operations:
 
     client: SocialClient
     dedupe: Deduper
-    graph: graph_sync.GraphSync  # XmppService's
+    graph: GraphSync  # XmppService's
     default_access = "presence"
 
     def __init__(self, client: SocialClient) -> None:

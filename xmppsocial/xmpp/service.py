@@ -28,7 +28,7 @@ from xmppsocial.events import (
     SubscriptionChanged,
 )
 from xmppsocial.model import MICROBLOG_NODE, ConnectionState, NodeRef, Post, PostRef
-from xmppsocial.xmpp import graph_sync
+from xmppsocial.xmpp import graph_watch
 from xmppsocial.xmpp.client import ConnectError, ConnectionSettings, SocialClient
 from xmppsocial.xmpp.graph_sync import FollowBook
 from xmppsocial.xmpp.iq import NS_EVENT, ServiceError
@@ -57,7 +57,7 @@ class XmppService(Operations):
         on_online: awaited after each (re)connection and resync, e.g. to flush the outbox.
         present: False for one-shot commands: no roster, caps or presence, so no pushes.
         book: the cache's follows, merged with the account's follow lists after each
-            (re)connection (xmpp/graph_sync.py); None leaves follows alone.
+            (re)connection (xmpp/graph_watch.py); None leaves follows alone.
         public_follows: whether a new follow is public (listed for contacts) by default.
     """
 
@@ -68,7 +68,7 @@ class XmppService(Operations):
                  on_online: Callable[[], object] | None = None,
                  resync_on_connect: bool = True, present: bool = True,
                  book: FollowBook | None = None, public_follows: bool = False) -> None:
-        interests = ((MICROBLOG_NODE,) if notify_contacts else ()) + graph_sync.INTERESTS
+        interests = ((MICROBLOG_NODE,) if notify_contacts else ()) + graph_watch.INTERESTS
         super().__init__(SocialClient(settings, features=FEATURES, interests=interests,
                                       present=present))
         self.settings = settings
@@ -86,7 +86,7 @@ class XmppService(Operations):
         self._pushes: deque[Push] = deque()
         self._draining = False
         self.follows_public = public_follows
-        self.graph = graph_sync.GraphSync(self, book)
+        self.graph = graph_watch.GraphSync(self, book)
         self.client.register_handler(Callback(
             "xmppsocial pubsub events",
             MatchXPath(f"{{{self.client.default_ns}}}message/{{{NS_EVENT}}}event"),
