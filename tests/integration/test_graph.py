@@ -289,3 +289,33 @@ async def test_an_unfollow_elsewhere_is_not_undone_by_the_cache_that_followed(
     synced = await seen.wait_for(lambda e: isinstance(e, FollowsSynced))
     assert synced.removed == (NodeRef(alice_s.jid),) and synced.written == ()
     assert laptop.follows() == {}
+
+
+async def test_follows_from_a_shared_cache_stay_only_where_the_account_subscribed(
+        xmpp_server, new_account, running) -> None:
+    """A cache split from one that several accounts shared: whose follows were whose is
+    decided by the account's live subscriptions (on ejabberd, whose listing names no owner,
+    by the subscription id a subscribe answers with)."""
+    alice_s, carol_s, dave_s, bob_s = (await new_account("alice"), await new_account("carol"),
+                                       await new_account("dave"), await new_account("bob"))
+    for settings, item in ((alice_s, "alice-post-09"), (carol_s, "carol-post-09"),
+                           (dave_s, "dave-post-009")):
+        await publish_something(running, settings, item)
+    other = await running.raw(bob_s)
+    await following.subscribe(other, NodeRef(alice_s.jid))  # bob's follow, made long ago
+    await following.subscribe(other, NodeRef(dave_s.jid))
+    store = running.store("bob")
+    for jid in (alice_s.jid, carol_s.jid):  # carol was followed by the other account
+        store.set_followed(NodeRef(jid), True)
+    store.db.execute("UPDATE feeds SET follow_unverified = 1")
+    before = await following.my_subscriptions(other, carol_s.jid, MICROBLOG_NODE)
+    bob, seen = await running.service(bob_s, store)
+    synced = await seen.wait_for(lambda e: isinstance(e, FollowsSynced))
+    assert store.follows() == {NodeRef(alice_s.jid): False}
+    assert synced.removed == (NodeRef(carol_s.jid),) and synced.written == (
+        NodeRef(alice_s.jid),)
+    assert store.unverified_follows() == set()
+    ids = [i.get("id") for i in await list_items(other, bob_s.jid, PRIVATE)]
+    assert ids == [movim_id(alice_s.jid, MICROBLOG_NODE, bob_s.jid)]
+    # the subscription made to find out was taken back (ejabberd lists others here too)
+    assert await following.my_subscriptions(other, carol_s.jid, MICROBLOG_NODE) == before
