@@ -22,6 +22,7 @@ bench: system-packages venv
 	$(BIN)/python -m bench.network
 	$(BIN)/python -m bench.burst
 	$(BIN)/python -m bench.import_feed
+	$(BIN)/python -m bench.graph_sync
 
 lint: venv
 	$(BIN)/ruff check .

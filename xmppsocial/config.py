@@ -9,6 +9,7 @@ Example ``config.toml``::
     verify_tls = true                   # false is a per-account opt-out
     notify_contacts = false             # true: also receive all contacts' posts (+notify)
     password_command = "pass show xmpp" # optional; run without a shell
+    public_follows = false              # true: new follows are listed for contacts to see
 
     [preferences]
     theme = "textual-dark"
@@ -47,6 +48,7 @@ class Account:
     verify_tls: bool = True
     notify_contacts: bool = False
     password_command: str | None = None
+    public_follows: bool = False
 
     @property
     def server(self) -> str | None:
@@ -82,7 +84,8 @@ class Config:
         return next((a for a in self.accounts if a.jid == jid), None)
 
 
-ACCOUNT_KEYS = {"jid", "server", "ca_file", "verify_tls", "notify_contacts", "password_command"}
+ACCOUNT_KEYS = {"jid", "server", "ca_file", "verify_tls", "notify_contacts", "password_command",
+                "public_follows"}
 PREFERENCE_KEYS = {"theme", "editor"}
 TABLES = {"account", "preferences", "keys"}
 
@@ -159,7 +162,8 @@ def _account(table: object, where: str) -> Account:
                    verify_tls=bool(_expect(table, "verify_tls", bool, where, True)),
                    notify_contacts=bool(_expect(table, "notify_contacts", bool, where, False)),
                    password_command=_expect(table, "password_command", str, where,
-                                            None))  # type: ignore[arg-type]
+                                            None),  # type: ignore[arg-type]
+                   public_follows=bool(_expect(table, "public_follows", bool, where, False)))
 
 
 def _bare_jid(jid: str) -> bool:
@@ -241,6 +245,8 @@ def dump_config(config: Config) -> str:
         out.append(f"notify_contacts = {'true' if account.notify_contacts else 'false'}")
         if account.password_command:
             out.append(f"password_command = {_toml_string(account.password_command)}")
+        if account.public_follows:
+            out.append("public_follows = true")
         out.append("")
     prefs = config.preferences
     out.append("[preferences]")

@@ -63,5 +63,54 @@ class EntryRejected:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class FollowsSynced:
+    """The cache's follows and the account's follow lists were merged (after connecting).
+
+    ``added``/``removed``: follows made or ended elsewhere (another client, another
+    cache), now applied here; ``written``: follows made here that the account now holds;
+    ``problems``: what could not be done, in a person's words.
+    """
+
+    added: tuple[NodeRef, ...] = ()
+    removed: tuple[NodeRef, ...] = ()
+    written: tuple[NodeRef, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FollowersListed:
+    """Who follows ``node`` (ours), as the server listed it; ``supported`` is False where
+    the server cannot list followers (ejabberd 23.01 PEP), ``reason`` says so for people."""
+
+    node: NodeRef
+    followers: tuple[str, ...] = ()
+    supported: bool = True
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PublicFollowsReceived:
+    """Items of a contact's public follow list (``urn:xmpp:pubsub:subscription``) as
+    (item id, followed node); ``complete`` when the whole list was read, not pushed."""
+
+    owner: str
+    follows: tuple[tuple[str, NodeRef], ...] = ()
+    retracted: tuple[str, ...] = ()
+    complete: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentsReceived:
+    """XEP-0470 attachments of a post: who likes it (``noticed``), who took it back;
+    ``live`` for a push, False for a fetch (then ``likers`` is everyone)."""
+
+    target: PostRef
+    likers: tuple[str, ...] = ()
+    unliked: tuple[str, ...] = ()
+    live: bool = True
+
+
 ServiceEvent = (ConnectionChanged | PostsReceived | PostsRetracted | NodePurged
-                | SubscriptionChanged | EntryRejected)
+                | SubscriptionChanged | EntryRejected | FollowsSynced | FollowersListed
+                | PublicFollowsReceived | AttachmentsReceived)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 import platformdirs
 
@@ -40,9 +41,28 @@ def config_file() -> Path:
     return config_dir() / "config.toml"
 
 
-def database_file() -> Path:
-    """The SQLite cache: posts, read state, drafts, outbox."""
-    return data_dir() / "xmppsocial.sqlite3"
+def database_file(jid: str | None = None) -> Path:
+    """The SQLite cache of one account: posts, follows, read state, drafts, outbox,
+    notifications. Each account has its own, so nothing of one shows under another.
+
+    Without a JID (no account configured yet) this is the cache the app used before
+    caches were per account; the first account to open its own cache takes it over
+    (store/account_files.py).
+    """
+    if jid is None:
+        return data_dir() / SHARED_CACHE
+    return data_dir() / "accounts" / account_dirname(jid) / SHARED_CACHE
+
+
+SHARED_CACHE = "xmppsocial.sqlite3"
+
+
+def account_dirname(jid: str) -> str:
+    """A file name standing for one bare JID: lower-cased (JIDs compare without case),
+    anything but letters, digits and ``@._+-`` percent-encoded, and a leading dot
+    encoded too, so no JID can name ``..`` or a hidden file."""
+    name = quote(jid.strip().lower(), safe="@._+-")
+    return "%2E" + name[1:] if name.startswith(".") else name
 
 
 def private_dir(path: Path) -> Path:

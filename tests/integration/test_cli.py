@@ -35,6 +35,14 @@ class Cli:
         out, err = await asyncio.wait_for(proc.communicate(stdin.encode() if stdin else b""), 60)
         return proc.returncode, out.decode(), err.decode()
 
+    @property
+    def cache(self) -> Path:
+        """This account's own cache file, as the CLI lays it out under its XDG data dir."""
+        from xmppsocial import paths
+
+        own = paths.database_file(self.settings.jid).relative_to(paths.data_dir())
+        return Path(self.env["XDG_DATA_HOME"]) / "xmppsocial" / own
+
 
 @pytest.fixture
 async def alice_cli(new_account, tmp_path):
@@ -102,10 +110,11 @@ async def test_follow_following_followers(xmpp_server, new_account, alice_cli,
     assert (await alice_cli("post", "hi", "--access", "open"))[0] == 0
     assert (await bob("follow", alice_cli.settings.jid))[0] == 0
     code, out, _ = await bob("following", "--json")
-    assert json.loads(out) == [{"service": alice_cli.settings.jid, "node": MICROBLOG_NODE}]
+    assert json.loads(out) == [{"service": alice_cli.settings.jid, "node": MICROBLOG_NODE,
+                                "public": False}]
     code, out, err = await alice_cli("followers")
-    if xmpp_server.kind == "ejabberd":
-        assert code == 4 and "does not list the followers" in err
+    if xmpp_server.kind == "ejabberd":  # ejabberd#4483: said plainly, not an error
+        assert code == 0 and "cannot list who follows your blog" in err and out == ""
     else:
         assert code == 0 and out.split() == [bob.settings.jid]
     assert (await bob("unfollow", alice_cli.settings.jid))[0] == 0
@@ -138,7 +147,7 @@ async def test_a_refused_post_is_kept_as_a_draft(xmpp_server, new_account, alice
     carol = await new_account("carol")
     code, _, err = await alice_cli("post", "my precious words", "--to", carol.jid)
     assert code == 4 and "kept as draft" in err
-    store = Store(Path(alice_cli.env["XDG_DATA_HOME"]) / "xmppsocial" / "xmppsocial.sqlite3")
+    store = Store(alice_cli.cache)
     assert store.draft("post").body == "my precious words"
     store.close()
     assert NodeRef(carol.jid)  # the target existed; the refusal came from the server
@@ -226,3 +235,82 @@ async def test_import_of_something_that_is_not_a_feed_says_so(xmpp_server, alice
     assert code == 2 and "Traceback" not in err and "missing.atom" in err
     code, out, err = await alice_cli("read", "--json")
     assert code == 4 and "item-not-found" in err  # nothing published: not even a blog made
+
+
+async def test_follows_live_on_the_account_across_data_directories(
+        xmpp_server, new_account, alice_cli, tmp_path) -> None:
+    bob_settings = await new_account("bob")
+    laptop, other_laptop = Cli(bob_settings, tmp_path / "a"), Cli(bob_settings, tmp_path / "b")
+    assert (await alice_cli("post", "hello", "--access", "open"))[0] == 0
+    code, _, err = await laptop("follow", f"xmpp:{alice_cli.settings.jid}?;node="
+                                          "urn%3Axmpp%3Amicroblog%3A0", "--public")
+    assert code == 0, err
+    code, out, err = await other_laptop("following", "--json")  # an empty data directory
+    assert code == 0, err
+    assert json.loads(out) == [{"service": alice_cli.settings.jid, "node": MICROBLOG_NODE,
+                                "public": True}]
+    assert "followed elsewhere" in err
+    assert (await other_laptop("unfollow", alice_cli.settings.jid))[0] == 0
+    code, out, _ = await laptop("following", "--json")
+    assert json.loads(out) == []
+    laptop.env["XMPPSOCIAL_PASSWORD"] = "wrong"  # not offline: an error, exit 3
+    assert (await laptop("following"))[0] == 3
+    laptop.env["XMPPSOCIAL_PASSWORD"] = bob_settings.password
+    code, _, err = await laptop("--server", "127.0.0.1:1", "following")  # unreachable
+    assert code == 0 and "Offline" in err and "cached" in err
+
+
+async def test_two_accounts_in_one_config_never_see_each_others_data(
+        xmpp_server, new_account, tmp_path) -> None:
+    from xmppsocial.store import Store
+
+    bob_s, dave_s, alice_s = (await new_account("bob"), await new_account("dave"),
+                              await new_account("alice"))
+    home = tmp_path / "home"
+    config = home / "xdg_config_home" / "xmppsocial" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("".join(f'[[account]]\njid = "{s.jid}"\n' for s in (bob_s, dave_s)))
+    bob, dave = Cli(bob_s, home), Cli(dave_s, home)  # the same XDG directories
+    assert (await Cli(alice_s, tmp_path / "alice")("post", "hi", "--access", "open"))[0] == 0
+    assert (await bob("post", "bob's own words", "--access", "open"))[0] == 0
+    assert (await bob("follow", alice_s.jid))[0] == 0
+    code, _, err = await bob("post", "kept as a draft", "--to", alice_s.jid)  # refused
+    assert code == 4 and "kept as draft" in err
+    code, out, _ = await dave("following", "--json")
+    assert json.loads(out) == []
+    assert bob.cache != dave.cache
+    store = Store(dave.cache)
+    try:
+        assert store.posts_count() == 0 and store.drafts() == [] and store.follows() == {}
+    finally:
+        store.close()
+    store = Store(bob.cache)
+    try:
+        assert store.draft("post").body == "kept as a draft" and store.posts_count() == 1
+    finally:
+        store.close()
+
+
+async def test_notifications_of_comments_and_new_followers(xmpp_server, new_account,
+                                                          alice_cli, tmp_path) -> None:
+    carol = Cli(await new_account("carol"), tmp_path / "carol")
+    code, out, err = await alice_cli("post", "My garden", "--title", "Garden", "--access", "open")
+    assert code == 0, err
+    item = out.strip()
+    code, out, err = await alice_cli("notifications")  # where watching starts
+    assert code == 0 and out == "" and "No notifications yet" in err
+    assert (await carol("reply", item, "Lovely!", "--to", alice_cli.settings.jid))[0] == 0
+    assert (await carol("follow", alice_cli.settings.jid))[0] == 0
+    code, out, err = await alice_cli("notifications", "--json")
+    assert code == 0, err
+    notes = json.loads(out)
+    comment = next(n for n in notes if n["kind"] == "comment")
+    assert (comment["actor"], comment["text"], comment["read"]) == (carol.settings.jid,
+                                                                    "Lovely!", False)
+    assert comment["post"].endswith(f";item={item}") and comment["post_title"] == "Garden"
+    if xmpp_server.kind == "prosody":  # ejabberd cannot list followers (ejabberd#4483)
+        assert [n["actor"] for n in notes if n["kind"] == "follower"] == [carol.settings.jid]
+    code, out, _ = await alice_cli("notifications", "--unread", "--mark-read", "--offline")
+    assert "commented on your post “Garden”: Lovely!" in out and out.startswith("●")
+    code, out, err = await alice_cli("notifications", "--unread", "--offline")
+    assert out == "" and "No new notifications" in err

@@ -41,6 +41,15 @@ def drain(fd: int, seconds: float, until: bytes | None = None) -> bytes:
     return out
 
 
+def first_run_cache(home: Path) -> Path:
+    """The cache used before any account is configured (paths.database_file(None)), under
+    the XDG data directory these runs use; the first account takes it over later."""
+    from xmppsocial import paths
+
+    unassigned = paths.database_file(None).relative_to(paths.data_dir())
+    return home / "xdg_data_home" / "xmppsocial" / unassigned
+
+
 def test_draft_survives_sigkill(tmp_path: Path) -> None:
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30",
            **{v: str(tmp_path / v.lower()) for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME",
@@ -60,7 +69,7 @@ def test_draft_survives_sigkill(tmp_path: Path) -> None:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         os.close(fd)
-    store = Store(tmp_path / "xdg_data_home" / "xmppsocial" / "xmppsocial.sqlite3")
+    store = Store(first_run_cache(tmp_path))
     try:
         assert store.draft("new").body == "Words I must not lose"
     finally:
@@ -88,7 +97,7 @@ def test_a_corrupt_cache_is_left_alone_and_the_app_still_runs(tmp_path: Path) ->
            **{v: str(tmp_path / v.lower()) for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME",
                                                       "XDG_CACHE_HOME", "XDG_STATE_HOME")}}
     env.pop("XMPPSOCIAL_PASSWORD", None)
-    cache = tmp_path / "xdg_data_home" / "xmppsocial" / "xmppsocial.sqlite3"
+    cache = first_run_cache(tmp_path)
     cache.parent.mkdir(parents=True)
     cache.write_bytes(b"my precious posts, not a database" * 50)
     before = hashlib.sha256(cache.read_bytes()).hexdigest()

@@ -28,7 +28,7 @@ async def test_no_password_on_disk_and_private_modes(xmpp_server, new_account, t
     assert (await cli("read", "--json"))[0] == 0
     assert (await cli("follow", cli.settings.jid))[0] == 0
     written = [p for p in all_files(tmp_path / "home")]
-    assert any(p.name == "xmppsocial.sqlite3" for p in written)
+    assert cli.cache in written  # the account's own cache, under its own directory
     secret = cli.settings.password.encode()
     for path in written:
         mode = stat.S_IMODE(path.stat().st_mode)
@@ -71,7 +71,7 @@ async def test_payload_too_big_keeps_the_text(xmpp_server, new_account, tmp_path
     big = "word " * 300_000  # 1.5 MB of text, twice that on the wire (XHTML + text)
     code, _, err = await cli("post", "-", "--title", "Too big", stdin=big)
     assert code == 4 and "too big" in err and "kept as draft" in err
-    store = Store(Path(cli.env["XDG_DATA_HOME"]) / "xmppsocial" / "xmppsocial.sqlite3")
+    store = Store(cli.cache)
     assert store.draft("post").body.strip() == big.strip()
     store.close()
     assert os.path.exists(cli.env["XDG_DATA_HOME"])

@@ -34,7 +34,8 @@ def build_parser() -> Parser:
     parser = Parser(
         prog="xmppsocial",
         description="A terminal social feed reader and blogging client for XMPP "
-                    "(XEP-0277 / XEP-0472 microblogs). With no command, the TUI opens.",
+                    "(XEP-0277 / XEP-0472 microblogs). With no command, the TUI opens; "
+                    "with a JID or xmpp: URI instead of a command, it opens on that blog.",
         epilog="The password comes from XMPPSOCIAL_PASSWORD, the keyring, a configured "
                "password_command, or a prompt. Exit codes: 0 ok, 2 usage, 3 cannot connect "
                "or authenticate, 4 the server refused.",
@@ -86,14 +87,7 @@ def build_parser() -> Parser:
     p.add_argument("--comments", metavar="ITEM-ID", help="show this post's comments instead")
     p.add_argument("--json", action="store_true", help="one JSON array on standard output")
 
-    for verb, text in (("follow", "subscribe to a blog"), ("unfollow", "stop following")):
-        p = verbs.add_parser(verb, help=text)
-        p.add_argument("blog", metavar="JID")
-        p.add_argument("--node", metavar="NODE")
-
-    for verb, text in (("following", "the blogs I follow"), ("followers", "who follows me")):
-        p = verbs.add_parser(verb, help=text)
-        p.add_argument("--json", action="store_true")
+    _graph_verbs(verbs)
 
     p = verbs.add_parser("import", help="publish an Atom/RSS feed's entries on my blog")
     p.add_argument("source", metavar="SOURCE", help="a file or an http(s) URL")
@@ -110,3 +104,39 @@ def build_parser() -> Parser:
 
     verbs.add_parser("demo", help="the TUI on a throwaway local server with sample blogs")
     return parser
+
+
+def _graph_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Follows, followers, notifications and finding blogs (cli/graph.py, cli/activity.py)."""
+    for verb, text in (("follow", "follow a blog: subscribe, and note it on my account"),
+                       ("unfollow", "stop following a blog")):
+        p = verbs.add_parser(verb, help=text)
+        p.add_argument("blog", metavar="JID|URI", help="a JID or an xmpp: URI")
+        p.add_argument("--node", metavar="NODE")
+        if verb == "follow":
+            audience = p.add_mutually_exclusive_group()
+            audience.add_argument("--public", action="store_true", default=None,
+                                  help="list this follow for my contacts to see")
+            audience.add_argument("--private", dest="public", action="store_false",
+                                  help="keep this follow to myself (the default unless "
+                                       "public_follows is set)")
+
+    p = verbs.add_parser("following", help="the blogs I follow, as my account lists them")
+    p.add_argument("--json", action="store_true")
+    p = verbs.add_parser("followers", help="who follows my blog")
+    p.add_argument("--json", action="store_true")
+
+    p = verbs.add_parser("notifications",
+                         help="comments, likes, replies, repeats and new followers")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--unread", action="store_true", help="only those not seen yet")
+    p.add_argument("--mark-read", action="store_true", help="then mark them all read")
+    p.add_argument("--offline", action="store_true",
+                   help="show what is stored without connecting")
+
+    p = verbs.add_parser("contacts", help="my contacts that have a blog")
+    p.add_argument("--json", action="store_true")
+    p = verbs.add_parser("feeds", help="the feeds of a pubsub service (communities)")
+    p.add_argument("service", nargs="?", metavar="SERVICE",
+                   help="a pubsub service; without it, my server's services")
+    p.add_argument("--json", action="store_true")

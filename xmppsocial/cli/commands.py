@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from xmppsocial.cli import output
+from xmppsocial.cli import activity, discover, graph, output
 from xmppsocial.cli.session import (
     EXIT_CONNECT,
     EXIT_REFUSED,
@@ -224,54 +224,6 @@ async def _before(ctx: Context, node: NodeRef, item_id: str, limit: int):
     raise CommandError(f"refused: item-not-found: {item_id} is not on this blog", EXIT_REFUSED)
 
 
-async def cmd_follow(args: argparse.Namespace, follow: bool = True) -> int:
-    async with connected(args) as ctx:
-        node = NodeRef(args.blog, args.node or MICROBLOG_NODE)
-        if follow:
-            sub = await _refusing(ctx, ctx.service.follow(node))
-            if sub.state != "subscribed":
-                print(f"{sub.state}: the blog's owner must approve", file=sys.stderr)
-        else:
-            await _refusing(ctx, ctx.service.unfollow(node))
-        ctx.store.set_feed(node, followed=follow)
-    return 0
-
-
-async def cmd_following(args: argparse.Namespace) -> int:
-    """The follows this client made. Servers cannot say which PEP blogs we follow (ejabberd
-    lists subscriptions at our JID without naming whose node they are)."""
-    import json
-
-    store = open_account_store(account_from_args(args).jid)
-    try:
-        rows = sorted((f.node for f in store.feeds() if f.followed),
-                      key=lambda n: (n.service, n.node))
-    finally:
-        store.close()
-    if args.json:
-        print(json.dumps([{"service": n.service, "node": n.node} for n in rows], indent=2))
-    elif not rows:
-        print("You follow no blogs yet: xmppsocial follow JID", file=sys.stderr)
-    else:
-        for n in rows:
-            print(n.service if n.node == MICROBLOG_NODE else f"{n.service} {n.node}")
-    return 0
-
-
-async def cmd_followers(args: argparse.Namespace) -> int:
-    import json
-
-    async with connected(args) as ctx:
-        jids = sorted(await _refusing(ctx, ctx.service.subscribers()))
-    if args.json:
-        print(json.dumps(jids, indent=2))
-    elif not jids:
-        print("Nobody follows your blog yet.", file=sys.stderr)  # stdout stays empty
-    else:
-        print("\n".join(jids))
-    return 0
-
-
 async def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -405,8 +357,9 @@ async def _published_posts(ctx: Context, node: NodeRef) -> dict[str, Post]:
 
 COMMANDS = {
     "post": cmd_post, "reply": cmd_reply, "edit": cmd_edit, "retract": cmd_retract,
-    "read": cmd_read, "follow": cmd_follow,
-    "unfollow": lambda args: cmd_follow(args, follow=False),
-    "following": cmd_following, "followers": cmd_followers, "export": cmd_export,
-    "import": cmd_import,
+    "read": cmd_read, "export": cmd_export, "import": cmd_import,
+    # the social graph: cli/graph.py, cli/activity.py, cli/discover.py
+    "follow": graph.cmd_follow, "unfollow": graph.cmd_unfollow, "following": graph.cmd_following,
+    "followers": activity.cmd_followers, "notifications": activity.cmd_notifications,
+    "contacts": discover.cmd_contacts, "feeds": discover.cmd_feeds,
 }

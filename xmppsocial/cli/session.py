@@ -47,7 +47,8 @@ def account_from_args(args: argparse.Namespace) -> Account:
     return Account(jid=account.jid, host=host, port=port, ca_file=ca_file,
                    verify_tls=account.verify_tls and not args.no_verify_tls,
                    notify_contacts=account.notify_contacts,
-                   password_command=account.password_command)
+                   password_command=account.password_command,
+                   public_follows=account.public_follows)
 
 
 def _prompt(jid: str) -> str | None:

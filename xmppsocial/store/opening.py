@@ -6,10 +6,13 @@ checked before use and who may write it are decided once, for every caller.
 
 from __future__ import annotations
 
-from xmppsocial import paths
+from xmppsocial.store.account_files import account_cache_path
 from xmppsocial.store.store import Store
 
 
 def open_account_store(jid: str | None) -> Store:
     """The cache for the account ``jid`` (None: no account configured yet)."""
-    return Store(paths.database_file())
+    # Where: the account's own file; a cache older releases shared between accounts is
+    # split first (account_files.py).
+    path = account_cache_path(jid)
+    return Store(path)

@@ -6,7 +6,9 @@ tests migrate a database made by every earlier version. History:
 1. posts (parsed columns and the raw entry), tags, feeds;
 2. drafts, outbox, attachment likes, the FTS5 index over posts;
 3. indexes that keep search pages and finding a comment's post fast at 100,000 posts;
-4. an index for counting unread posts per feed.
+4. an index for counting unread posts per feed;
+5. the social graph: follows as the account holds them, followers, contacts' public follow
+   lists, stored notifications.
 """
 
 from __future__ import annotations
@@ -141,5 +143,72 @@ CREATE INDEX posts_unread_by_node ON posts (service, node)
     WHERE is_read = 0 AND is_comment = 0 AND retracted = 0;
 """
 
-MIGRATIONS = [V1, V2, V3, V4]
+# The social graph (#14). Follows roam on the account (Movim's PEP lists); the cache keeps
+# the lists as last read from or written to the account (account_follows), which is the base
+# of a three-way merge with the local follows and the account's current lists on connect.
+V5 = """
+ALTER TABLE feeds ADD COLUMN follow_public INTEGER NOT NULL DEFAULT 0;
+-- A follow copied from a cache shared by several accounts: whose it is is unknown until the
+-- account's live subscriptions are checked.
+ALTER TABLE feeds ADD COLUMN follow_unverified INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE account_follows (
+    service TEXT NOT NULL,
+    node TEXT NOT NULL,
+    public INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (service, node)
+) WITHOUT ROWID;
+
+-- Who follows a node we own, and how we know: 'subscription' (the server listed it) or
+-- 'public-list' (the follower's own public follow list says so).
+CREATE TABLE followers (
+    service TEXT NOT NULL,
+    node TEXT NOT NULL,
+    jid TEXT NOT NULL,
+    source TEXT NOT NULL,
+    first_seen REAL NOT NULL,
+    last_seen REAL NOT NULL,
+    gone INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (service, node, jid, source)
+) WITHOUT ROWID;
+
+-- Contacts' public follow lists (urn:xmpp:pubsub:subscription), item by item.
+CREATE TABLE public_follows (
+    owner TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    service TEXT NOT NULL,
+    node TEXT NOT NULL,
+    seen REAL NOT NULL,
+    PRIMARY KEY (owner, item_id)
+) WITHOUT ROWID;
+CREATE INDEX public_follows_by_node ON public_follows (service, node);
+
+CREATE TABLE notifications (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    actor_name TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL DEFAULT '',
+    about_service TEXT,
+    about_node TEXT,
+    about_item TEXT,
+    target_service TEXT,
+    target_node TEXT,
+    target_item TEXT,
+    target_title TEXT NOT NULL DEFAULT '',
+    created REAL NOT NULL,
+    is_read INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX notifications_by_time ON notifications (created, id);
+CREATE INDEX notifications_unread ON notifications (created, id) WHERE is_read = 0;
+
+-- Small facts about the account's graph: when watching for activity began, what was said once.
+CREATE TABLE graph_marks (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS = [V1, V2, V3, V4, V5]
 VERSION = len(MIGRATIONS)

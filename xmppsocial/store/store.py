@@ -14,6 +14,7 @@ from pathlib import Path
 
 from xmppsocial.model import NodeRef, Post, PostRef
 from xmppsocial.store.database import connect
+from xmppsocial.store.graph import GraphStore
 from xmppsocial.store.rows import COLUMNS, post_values
 from xmppsocial.store.timeline import Scope, Timeline
 
@@ -76,7 +77,7 @@ class OutboxItem:
     last_error: str | None
 
 
-class Store:
+class Store(GraphStore):
     """One SQLite file (or ``:memory:``). Not shared between threads: a worker thread opens
     its own Store on the same path."""
 

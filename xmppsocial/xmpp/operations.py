@@ -6,20 +6,37 @@ operations each stay readable on their own.
 
 from __future__ import annotations
 
+import logging
 import xml.etree.ElementTree as ET
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from xmppsocial.model import COMMENTS_NODE_PREFIX, MICROBLOG_NODE, NodeRef, Post, PostRef
-from xmppsocial.xmpp import discovery, following, nodes, publishing, reactions, reading
+from xmppsocial.xmpp import (
+    discovery,
+    follow_lists,
+    following,
+    graph_sync,
+    nodes,
+    publishing,
+    reactions,
+    reading,
+)
 from xmppsocial.xmpp.iq import ServiceError
 from xmppsocial.xmpp.reading import Cursor, RawItem
 
 if TYPE_CHECKING:
     from xmppsocial.xmpp.client import SocialClient
+    from xmppsocial.xmpp.graph_watch import GraphSync
     from xmppsocial.xmpp.pushes import Deduper
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+log = logging.getLogger(__name__)
+
+
+class NotRecorded(ServiceError):
+    """The follow or unfollow took effect, but the account's follow list refused it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +53,7 @@ class Operations:
 
     client: SocialClient
     dedupe: Deduper
+    graph: GraphSync  # XmppService's
     default_access = "presence"
 
     def __init__(self, client: SocialClient) -> None:
@@ -157,13 +175,41 @@ class Operations:
         return service == self.client.boundjid.bare
 
     # ------------------------------------------------------------------ following
-    async def follow(self, node: NodeRef) -> following.Subscription:
-        self._require_online()
-        return await following.subscribe(self.client, node)
+    follows_public = False  # whether a follow goes to the public list unless said otherwise
 
-    async def unfollow(self, node: NodeRef) -> None:
+    async def follow(self, node: NodeRef, public: bool | None = None, *,
+                     strict: bool = False) -> following.Subscription:
+        """Follow ``node``: the subscription, then the follow written on the account in
+        Movim's lists (graph_sync.record_follow) so other clients and caches see it. If the
+        account cannot record it the next connect does; ``strict`` raises NotRecorded."""
         self._require_online()
-        await following.unsubscribe(self.client, node)
+        async with self.graph.lock:  # never in the middle of a merge of the follow lists
+            subscription = await following.subscribe(self.client, node)
+            if follow_lists.is_feed(node):
+                public = self.follows_public if public is None else public
+                if await self._on_account(graph_sync.record_follow(self, node, public), strict):
+                    self.graph.recorded(node, public)
+        return subscription
+
+    async def unfollow(self, node: NodeRef, *, strict: bool = False) -> None:
+        """Stop following: the subscription and both list items go."""
+        self._require_online()
+        async with self.graph.lock:
+            await following.unsubscribe(self.client, node)
+            if follow_lists.is_feed(node):
+                if await self._on_account(graph_sync.erase_follow(self, node), strict):
+                    self.graph.recorded(node, None)
+
+    async def _on_account(self, work: Coroutine[object, object, None], strict: bool) -> bool:
+        """Whether the account's follow lists took the change."""
+        try:
+            await work
+        except ServiceError as exc:
+            log.info("follow list not updated on the account: %s", exc)
+            if strict:
+                raise NotRecorded(exc.condition, exc.pubsub, exc.text) from None
+            return False
+        return True
 
     async def subscriptions_at(self, service: str) -> list[following.Subscription]:
         self._require_online()
@@ -202,14 +248,23 @@ class Operations:
         for service in await discovery.pubsub_services(self.client):
             try:
                 await nodes.create(self.client, service, name, nodes.comments_config())
-                return NodeRef(service, name)
+                return await self._watching(NodeRef(service, name))
             except ServiceError as exc:
                 if not (exc.has("forbidden") or exc.has("not-allowed")
                         or exc.has("not-authorized") or exc.has("feature-not-implemented")):
                     raise
         own = self.client.boundjid.bare
         await nodes.create(self.client, own, name, nodes.comments_config())
-        return NodeRef(own, name)
+        return await self._watching(NodeRef(own, name))
+
+    async def _watching(self, comments: NodeRef) -> NodeRef:
+        """Subscribe the author to the comments of their new post, so comments reach them
+        live (neither server subscribes the creator of a node by itself)."""
+        try:
+            await following.subscribe(self.client, comments)
+        except ServiceError as exc:
+            log.info("not subscribed to %s: %s", comments, exc)
+        return comments
 
     async def comments(self, post: Post, limit: int = 500) -> list[Post]:
         """Comments of a post, oldest first (likes included; callers split them)."""
@@ -295,3 +350,17 @@ class Operations:
     async def pubsub_services(self) -> list[str]:
         self._require_online()
         return await discovery.pubsub_services(self.client)
+
+    async def service_feeds(self, service: str) -> list[discovery.FeedInfo]:
+        """The feeds (communities) a pubsub service lists, to browse and follow."""
+        self._require_online()
+        return await discovery.service_feeds(self.client, service)
+
+    async def contacts_blogs(self) -> list[discovery.FeedInfo]:
+        """Roster contacts whose blog exists and is readable to us."""
+        self._require_online()
+        if not getattr(self.client, "present", True):
+            await self.client.get_roster(timeout=30)
+        roster, me = self.client.client_roster, self.client.boundjid.bare
+        contacts = [(jid, roster[jid]["name"] or "") for jid in roster if jid != me]
+        return await discovery.contacts_blogs(self.client, sorted(contacts))

@@ -28,7 +28,9 @@ from xmppsocial.events import (
     SubscriptionChanged,
 )
 from xmppsocial.model import MICROBLOG_NODE, ConnectionState, NodeRef, Post, PostRef
+from xmppsocial.xmpp import graph_watch
 from xmppsocial.xmpp.client import ConnectError, ConnectionSettings, SocialClient
+from xmppsocial.xmpp.graph_sync import FollowBook
 from xmppsocial.xmpp.iq import NS_EVENT, ServiceError
 from xmppsocial.xmpp.operations import Operations
 from xmppsocial.xmpp.pushes import Deduper, Push, read_push
@@ -54,6 +56,9 @@ class XmppService(Operations):
             delivery); off unless the user opts in.
         on_online: awaited after each (re)connection and resync, e.g. to flush the outbox.
         present: False for one-shot commands: no roster, caps or presence, so no pushes.
+        book: the cache's follows, merged with the account's follow lists after each
+            (re)connection (xmpp/graph_watch.py); None leaves follows alone.
+        public_follows: whether a new follow is public (listed for contacts) by default.
     """
 
     def __init__(self, settings: ConnectionSettings, sink: Sink, *,
@@ -61,8 +66,9 @@ class XmppService(Operations):
                  notify_contacts: bool = False, resync_count: int = 20,
                  backoff: tuple[float, float] = (1.0, 60.0),
                  on_online: Callable[[], object] | None = None,
-                 resync_on_connect: bool = True, present: bool = True) -> None:
-        interests = (MICROBLOG_NODE,) if notify_contacts else ()
+                 resync_on_connect: bool = True, present: bool = True,
+                 book: FollowBook | None = None, public_follows: bool = False) -> None:
+        interests = ((MICROBLOG_NODE,) if notify_contacts else ()) + graph_watch.INTERESTS
         super().__init__(SocialClient(settings, features=FEATURES, interests=interests,
                                       present=present))
         self.settings = settings
@@ -79,6 +85,8 @@ class XmppService(Operations):
         self._tasks: set[asyncio.Task[object]] = set()
         self._pushes: deque[Push] = deque()
         self._draining = False
+        self.follows_public = public_follows
+        self.graph = graph_watch.GraphSync(self, book)
         self.client.register_handler(Callback(
             "xmppsocial pubsub events",
             MatchXPath(f"{{{self.client.default_ns}}}message/{{{NS_EVENT}}}event"),
@@ -124,6 +132,7 @@ class XmppService(Operations):
     async def _came_online(self) -> None:
         self.forget_nodes()
         self._set_state(ConnectionState.ONLINE)
+        await self.graph.after_connect()  # follows on the account, before the resync uses them
         if self.resync_on_connect:
             await self.resync()
         if self.on_online is not None:
@@ -198,6 +207,8 @@ class XmppService(Operations):
             self._draining = False
 
     def _handle_push(self, push: Push) -> None:
+        if self.graph.take_push(push):  # follow lists, attachments (likes)
+            return
         node = NodeRef(push.service, push.node)
         if push.items:
             missing = [i.item_id for i in push.items if i.payload is None]
