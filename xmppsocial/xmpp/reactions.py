@@ -50,3 +50,34 @@ def noticed_by(items: list[tuple[str, str | None, ET.Element | None]]) -> set[st
         if payload.find(f"{{{NS_ATTACHMENTS}}}noticed") is not None:
             who.add(item_id)
     return who
+
+
+def without_noticed(existing: ET.Element) -> ET.Element | None:
+    """Our attachments element with ``noticed`` taken out, or None when nothing would be
+    left (then the item is retracted); children we do not know are kept (XEP-0470 §4.1.1)."""
+    kept = [child for child in existing if child.tag != f"{{{NS_ATTACHMENTS}}}noticed"]
+    if not kept:
+        return None
+    payload = ET.Element(f"{{{NS_ATTACHMENTS}}}attachments")
+    payload.extend(kept)
+    return payload
+
+
+def empty_payload() -> ET.Element:
+    """An attachments element that says nothing: what stands for "no like" where the
+    server will not let a publisher retract its own item (Prosody)."""
+    return ET.Element(f"{{{NS_ATTACHMENTS}}}attachments")
+
+
+def attachments_config(access_model: str) -> list[dict[str, str]]:
+    """The attachments node of one of our posts: read by the post's audience, written by
+    anyone who can read it (the XEP's "basic mode", as Libervia creates it)."""
+    minimal = {"pubsub#access_model": access_model, "pubsub#publish_model": "open",
+               "pubsub#max_items": "max"}
+    return [{**minimal, "pubsub#persist_items": "1", "pubsub#notify_retract": "1",
+             "pubsub#send_last_published_item": "never"}, minimal]
+
+
+def is_attachments_node_of(name: str, service: str, node: str) -> bool:
+    """Whether the node ``name`` holds the attachments of an item of (service, node)."""
+    return name.startswith(f"{ATTACHMENTS_PREFIX}xmpp:{service}?;node={quote_plus(node)};item=")
