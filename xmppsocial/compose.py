@@ -98,8 +98,10 @@ def _now() -> datetime:
 def new_post(*, service: str, author_name: str, markdown: str, title: str = "",
              tags: tuple[str, ...] | list[str] = (), node: str = MICROBLOG_NODE,
              item_id: str | None = None, comments: NodeRef | None = None,
-             in_reply_to: Post | None = None, now: datetime | None = None) -> Post:
-    """A new post by the account ``service`` (a bare JID, owner of its PEP blog).
+             in_reply_to: Post | None = None, now: datetime | None = None,
+             author: str | None = None) -> Post:
+    """A new post on ``service``: by default the account's own PEP blog (a bare JID, its
+    author too); ``author`` is that account when ``service`` is a pubsub service.
 
     Args:
         title: the headline; without one, the first line of the body is used
@@ -124,9 +126,11 @@ def new_post(*, service: str, author_name: str, markdown: str, title: str = "",
     item = item_id or new_item_id(given or derived)
     return Post(service=service, node=node, item_id=item, title=given or derived,
                 published=when, updated=when,
-                author=Author(name=clean_line(author_name, 64), jid=service, verified=True),
+                author=Author(name=clean_line(author_name, 64), jid=author or service,
+                              verified=True),
                 body=body.xhtml, body_type=ContentType.XHTML, text=body.text,
-                title_derived=not given or given == derived, atom_id=item, publisher=service,
+                title_derived=not given or given == derived, atom_id=item,
+                publisher=author or service,
                 tags=tuple(dict.fromkeys([*(t.lower() for t in tags), *hashtags(body.source)])),
                 in_reply_to=replies, comments=comments)
 
@@ -179,11 +183,24 @@ def like_comment(parent: Post, *, service: str, author_name: str,
     return replace(post, body="", body_type=ContentType.TEXT, text=LIKE_MARK)
 
 
-def repeat(original: Post, *, service: str, item_id: str | None = None) -> Post:
-    """A repeat ("boost", XEP-0277 §2.6): a copy of ``original`` on our blog under a new
-    item id, keeping its author and comments link, pointing back with ``rel='via'``."""
-    # Dates stay the original's: a repeat is a copy of the entry (Libervia does the same).
+def repeat(original: Post, *, service: str, item_id: str | None = None,
+           now: datetime | None = None) -> Post:
+    """A repeat ("boost") of ``original`` on our blog, in the one form both peers show.
+
+    It is a copy of the entry under a new item id, keeping the original's author, atom
+    id, title, body and comments link, with ``rel='via'`` pointing at the original
+    (XEP-0277 §2.6): Libervia shows it as repeated by us. Movim ignores ``via`` and
+    shares with ``thr:in-reply-to`` instead (protocol notes §1.6), so the copy also
+    carries that pointer, and Movim shows our post with the original's card; Libervia
+    ignores ``in-reply-to``. Dated now: it is news on our blog today, and Movim drops
+    pushed posts older than a month.
+    """
+    when = now or _now()
+    pointer = InReplyTo(ref=original.atom_id or original.item_id, href=post_uri(original.ref),
+                        target=original.ref)
     return replace(original, service=service, node=MICROBLOG_NODE,
                    item_id=item_id or new_item_id(original.title), publisher=service, raw="",
+                   published=when, updated=when, in_reply_to=(pointer,),
+                   atom_id=original.atom_id or original.item_id,
                    links=tuple(link for link in original.links if link.rel != "alternate"),
                    via=(Link(href=post_uri(original.ref), rel="via"),))

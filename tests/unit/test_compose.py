@@ -137,9 +137,27 @@ def test_like_comment_reads_back_as_a_like() -> None:
 
 
 def test_repeat_is_a_copy_under_a_new_id() -> None:
-    original = new_post(service=ME, author_name="Juliet", markdown="Balcony *done*", now=WHEN)
-    boost = repeat(original, service=ROMEO)
+    original = new_post(service=ME, author_name="Juliet", markdown="Balcony *done*", now=WHEN,
+                        comments=NodeRef("pubsub.capulet.example", comments_node_name("b")))
+    later = WHEN + timedelta(days=40)
+    boost = repeat(original, service=ROMEO, now=later)
     assert boost.service == ROMEO and boost.item_id != original.item_id
     assert is_valid_item_id(boost.item_id) and boost.is_repeat
-    assert boost.author == original.author and boost.published == original.published
+    assert boost.author == original.author and boost.published == boost.updated == later
     assert render_post(boost).plain == "Balcony done"
+    assert boost.comments == original.comments and boost.atom_id == original.atom_id
+
+
+def test_repeat_is_written_in_the_forms_libervia_and_movim_read() -> None:
+    original = new_post(service=ME, author_name="Juliet", markdown="Balcony *done*", now=WHEN,
+                        title="Balcony")
+    entry = build_entry(repeat(original, service=ROMEO, item_id="boost-000001"))
+    a, thr = "{http://www.w3.org/2005/Atom}", "{http://purl.org/syndication/thread/1.0}"
+    uri = f"xmpp:{ME}?;node=urn%3Axmpp%3Amicroblog%3A0;item={original.item_id}"
+    links = {(link.get("rel"), link.get("href")) for link in entry.findall(f"{a}link")}
+    assert ("via", uri) in links  # Libervia: "repeated by"
+    assert [r.get("href") for r in entry.findall(f"{thr}in-reply-to")] == [uri]  # Movim: share
+    assert entry.findtext(f"{a}author/{a}uri") == f"xmpp:{ME}"
+    back = parse_entry(entry, service=ROMEO, node=MICROBLOG_NODE, item_id="boost-000001",
+                       publisher=ROMEO)
+    assert back.is_repeat and back.author.jid == ME and back.title == "Balcony"
