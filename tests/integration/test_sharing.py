@@ -214,3 +214,22 @@ async def test_editing_from_markdown_rebuilt_keeps_the_formatting(xmpp_server,
         assert again.body == post.body
     finally:
         await alice.stop()
+
+
+async def test_a_post_linking_a_missing_comments_node_can_still_be_liked(
+        xmpp_server, new_account) -> None:
+    # Libervia on a server whose pubsub service refuses it a node links one anyway.
+    alice, _ = await online(await new_account("alice"))
+    bob, _ = await online(await new_account("bob"))
+    try:
+        missing = NodeRef(xmpp_server.pubsub_domain, "urn:xmpp:microblog:0:comments/none")
+        post = replace(a_post(alice.jid, "no-comments-1", "Dangling", "x"), comments=missing)
+        await alice.publish_post(post)
+        assert (await bob.reactions(post)).likers == set()
+        heart = like_comment(post, service=bob.jid, author_name="Bob")
+        assert await bob.like(post, heart) == "attachment"
+        assert await bob.likers(post) == {bob.jid}
+        assert await bob.unlike(post) == [post.ref]
+    finally:
+        await alice.stop()
+        await bob.stop()

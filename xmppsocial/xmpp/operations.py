@@ -331,8 +331,18 @@ class Operations:
         the comments (Movim's likes are "♥" comments among them)."""
         self._require_online()
         noticed, comments = await asyncio.gather(
-            attachments.likers(self.client, post.ref), self.comments(post))
+            attachments.likers(self.client, post.ref), self._readable_comments(post))
         return Reactions(frozenset(noticed), tuple(comments))
+
+    async def _readable_comments(self, post: Post) -> list[Post]:
+        """The comments, or none when the node is missing or closed to us (a post whose
+        client linked a comments node it could not create: Libervia on Prosody)."""
+        try:
+            return await self.comments(post)
+        except ServiceError as exc:
+            if any(exc.has(name) for name in attachments.NOTHING_THERE):
+                return []
+            raise
 
     async def likers(self, post: Post) -> set[str]:
         """Bare JIDs who liked a post, each person counted once (see Reactions)."""
@@ -350,13 +360,21 @@ class Operations:
             # Never create someone else's attachments node (XEP-0470 §4.1.1).
             if not (exc.has("item-not-found") or exc.has("forbidden")):
                 raise
+            refused = exc
         if heart_comment is None or post.comments is None:
-            raise ServiceError("feature-not-implemented",
-                               text="this post accepts neither likes nor comments")
+            raise ServiceError(refused.condition, text="this post takes no likes from you: "
+                               "its likes are closed to you and it has no comments")
         me = self.client.boundjid.bare
-        if any(c.is_like and c.author.jid == me for c in await self.comments(post)):
+        if any(c.is_like and c.author.jid == me for c in await self._readable_comments(post)):
             return "comment"  # liked already: Movim counts one heart per person anyway
-        await self.publish_comment(heart_comment)
+        try:
+            await self.publish_comment(heart_comment)
+        except ServiceError as exc:
+            if not (exc.has("item-not-found") or exc.has("forbidden")):
+                raise
+            raise ServiceError(exc.condition, text="this post takes no likes from you: its "
+                               "likes are closed to you and its comments node refuses "
+                               "you or is missing") from None
         return "comment"
 
     async def unlike(self, post: Post) -> list[PostRef]:
@@ -369,7 +387,7 @@ class Operations:
         if await attachments.unnotice(self.client, post.ref):
             undone.append(post.ref)
         me = self.client.boundjid.bare
-        for heart in [c for c in await self.comments(post)
+        for heart in [c for c in await self._readable_comments(post)
                       if c.is_like and c.author.jid == me]:
             await publishing.retract(self.client, heart.service, heart.node, heart.item_id)
             undone.append(heart.ref)
