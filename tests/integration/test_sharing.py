@@ -225,6 +225,7 @@ async def test_a_post_linking_a_missing_comments_node_can_still_be_liked(
         missing = NodeRef(xmpp_server.pubsub_domain, "urn:xmpp:microblog:0:comments/none")
         post = replace(a_post(alice.jid, "no-comments-1", "Dangling", "x"), comments=missing)
         await alice.publish_post(post)
+        assert await bob.comments(post) == []  # the TUI's thread said "no such blog or post"
         assert (await bob.reactions(post)).likers == set()
         heart = like_comment(post, service=bob.jid, author_name="Bob")
         assert await bob.like(post, heart) == "attachment"

@@ -306,10 +306,17 @@ class Operations:
         return NodeRef(own, name)
 
     async def comments(self, post: Post, limit: int = 500) -> list[Post]:
-        """Comments of a post, oldest first (likes included; callers split them)."""
+        """Comments of a post, oldest first (likes included; callers split them). None
+        when its comments node does not exist: Libervia links one even when its server
+        refused to create it."""
         if post.comments is None:
             return []
-        page = await self.fetch_latest(post.comments, limit, deliver=False)
+        try:
+            page = await self.fetch_latest(post.comments, limit, deliver=False)
+        except ServiceError as exc:
+            if exc.has("item-not-found"):
+                return []
+            raise
         return sorted(page.posts, key=lambda p: (p.published, p.item_id))
 
     async def publish_comment(self, comment: Post) -> str:
