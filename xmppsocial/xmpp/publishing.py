@@ -24,6 +24,10 @@ class AccessModelMismatch(ServiceError):
                          f"{words.get(wanted, wanted)}; a blog's audience is the same for all "
                          "its posts")
 
+    @property
+    def message(self) -> str:
+        return self.text  # already in a person's words
+
 
 def publish_request(node: str, item_id: str, payload: ET.Element,
                     options: dict[str, str] | None) -> ET.Element:
