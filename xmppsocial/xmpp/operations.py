@@ -139,7 +139,7 @@ class Operations:
 
     # ------------------------------------------------------------------ writing
     async def publish_post(self, post: Post, access: str | None = None, *,
-                           precondition: bool = True) -> str:
+                           precondition: bool = True, likeable: bool = True) -> str:
         """Publish or edit ``post`` where its (service, node) says; returns the item id.
 
         On a node we own, the node is first made to exist and keep every post.
@@ -152,12 +152,14 @@ class Operations:
         for the items of a bulk publish after the first has checked it (the form
         costs a seventh of an import's time). A missing node on a pubsub service is
         created where the service allows it. Every post gets its attachments node
-        (XEP-0470), so that anyone who can read it can like it.
+        (XEP-0470), so that anyone who can read it can like it, unless ``likeable`` is
+        False: on Prosody each new node costs time in proportion to the nodes the account
+        has, so a bulk import makes them for its newest posts only.
         """
         from xmppsocial.microblog import build_entry
 
         return await self._publish(post.ref.node_ref, post.item_id, build_entry(post), access,
-                                   precondition=precondition)
+                                   precondition=precondition, likeable=likeable)
 
     async def publish_entry(self, node: NodeRef, item_id: str, entry: ET.Element,
                             access: str | None = None) -> str:
@@ -167,7 +169,8 @@ class Operations:
                                    strict=False)
 
     async def _publish(self, node: NodeRef, item_id: str, entry: ET.Element,
-                       access: str | None, *, precondition: bool, strict: bool = True) -> str:
+                       access: str | None, *, precondition: bool, strict: bool = True,
+                       likeable: bool = True) -> str:
         self._require_online()
         if node.is_comments:
             return await publishing.publish(self.client, node.service, node.node, item_id,
@@ -208,6 +211,8 @@ class Operations:
                 raise
             kept = await publishing.publish(self.client, node.service, node.node, item_id,
                                             entry, options)
+        if not likeable:
+            return kept
         if not audience:
             try:  # a node on a service: its owner may tell us its audience
                 audience = (await nodes.get_config(self.client, node.service,
