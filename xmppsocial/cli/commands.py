@@ -178,13 +178,14 @@ async def _likes(ctx: Context, posts: list[Post]) -> list[tuple[Post, int]]:
     found = await asyncio.gather(*(ctx.service.reactions(p) for p in posts),
                                  return_exceptions=True)
     counted = []
-    for post, reactions in zip(posts, found, strict=True):
-        if isinstance(reactions, BaseException):
-            counted.append((post, len(ctx.store.likers(post))))  # what we knew
-            continue
-        ctx.store.set_attachment_likes(post.ref, reactions.noticed)
-        ctx.store.upsert_posts(reactions.comments)
-        counted.append((post, len(reactions.likers)))
+    with ctx.store.transaction():  # one commit, not two per post
+        for post, reactions in zip(posts, found, strict=True):
+            if isinstance(reactions, BaseException):
+                counted.append((post, len(ctx.store.likers(post))))  # what we knew
+                continue
+            ctx.store.set_attachment_likes(post.ref, reactions.noticed)
+            ctx.store.upsert_posts(reactions.comments)
+            counted.append((post, len(reactions.likers)))
     return counted
 
 
