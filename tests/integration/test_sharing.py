@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -126,12 +127,15 @@ async def test_publishing_follows_an_audience_changed_by_another_client(xmpp_ser
 async def test_read_after_an_edit_gives_the_newest_posts(xmpp_server, new_account,
                                                          tmp_path) -> None:
     alice = Cli(await new_account("alice"), tmp_path / "alice")
-    ids = []
-    for n, text in enumerate(("one", "two", "three")):
-        # Ids in publishing order: posts sent within one second are told apart by id.
-        code, out, err = await alice("post", text, "--title", text, "--id", f"post-{n}-{text}")
-        assert code == 0, err
-        ids.append(out.strip())
+    owner, _ = await online(alice.settings)
+    now = datetime.now(UTC).replace(microsecond=0)
+    ids = ["post-one", "post-two", "post-three"]
+    try:  # a minute apart: posts sent within one second have no order but their ids
+        for n, item in enumerate(ids):
+            await owner.publish_post(a_post(owner.jid, item, item, item,
+                                            published=now - timedelta(minutes=3 - n)))
+    finally:
+        await owner.stop()
     assert (await alice("edit", ids[0], "one, edited"))[0] == 0
     code, out, err = await alice("read", "--limit", "2", "--json")
     assert code == 0, err

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from xmppsocial.cli import output
+from xmppsocial.cli import output, sharing
 from xmppsocial.cli.session import (
     EXIT_CONNECT,
     EXIT_REFUSED,
@@ -451,7 +451,4 @@ COMMANDS = {
     "import": cmd_import,
 }
 
-# The verbs of other modules, which use the helpers above.
-from xmppsocial.cli import sharing  # noqa: E402
-
-COMMANDS.update(sharing.COMMANDS)
+COMMANDS.update(sharing.COMMANDS)  # like, unlike, repeat, audience

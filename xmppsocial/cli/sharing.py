@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from xmppsocial.cli.args import AUDIENCES
-from xmppsocial.cli.commands import _post, _refusing, connected, target
 from xmppsocial.model import MICROBLOG_NODE, Audience, NodeRef, PostRef
 
 AUDIENCE_WORDS = {Audience.PUBLIC.value: "public (anyone may read it)",
@@ -22,6 +21,7 @@ def _title(post) -> str:  # type: ignore[no-untyped-def]
 async def cmd_like(args: argparse.Namespace) -> int:
     """Like with XEP-0470 where the post has an attachments node, else with a "♥" comment;
     the cache keeps the form that went out."""
+    from xmppsocial.cli.commands import _post, _refusing, connected, target
     from xmppsocial.compose import like_comment
     from xmppsocial.store.likes import record_like
 
@@ -45,6 +45,7 @@ async def cmd_like(args: argparse.Namespace) -> int:
 
 
 async def cmd_unlike(args: argparse.Namespace) -> int:
+    from xmppsocial.cli.commands import _post, _refusing, connected, target
     from xmppsocial.store.likes import record_unlike
 
     async with connected(args) as ctx:
@@ -62,6 +63,7 @@ async def cmd_unlike(args: argparse.Namespace) -> int:
 
 async def cmd_repeat(args: argparse.Namespace) -> int:
     """Repeat someone's post on my blog; prints the new item id."""
+    from xmppsocial.cli.commands import _post, _refusing, connected
     from xmppsocial.compose import repeat
 
     async with connected(args) as ctx:
@@ -77,6 +79,7 @@ async def cmd_repeat(args: argparse.Namespace) -> int:
 
 async def cmd_audience(args: argparse.Namespace) -> int:
     """Show who may read my blog, or change it (the blog's setting, for every post)."""
+    from xmppsocial.cli.commands import _refusing, connected
     async with connected(args) as ctx:
         blog = NodeRef(ctx.me)
         if args.audience is None:
