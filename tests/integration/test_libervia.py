@@ -134,6 +134,11 @@ async def test_our_posts_read_by_libervia(libervia, ours) -> None:
     replies = await carol.blog(comments["service"], comments["node"])
     assert [r["content"] for r in replies] == ["A reply to myself"]
 
+    # A Libervia user follows (a plain subscribe: Libervia's own goes through PAM, which
+    # Prosody refuses) and shows among our followers.
+    await carol.follow(alice.settings.jid)
+    assert carol.jid in (await run(alice, "followers")).split()
+
     # Libervia's like on our post is accepted (its attachments node exists) and counted.
     await carol.like(alice.settings.jid, first)
     assert by_id(await read(alice, alice.settings.jid))[first]["likes"] == 1

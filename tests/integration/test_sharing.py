@@ -104,6 +104,20 @@ async def test_the_blog_audience_is_public_by_default_and_changed_for_the_whole_
     assert code == 0 and [p["id"] for p in json.loads(out)] == [item]
 
 
+async def test_an_audience_chosen_before_the_first_post_creates_the_blog(xmpp_server,
+                                                                         new_account) -> None:
+    # What the first-run account screen will do: choose, then post.
+    alice, _ = await online(await new_account("alice"))
+    try:
+        assert await alice.access_model() == ""
+        assert await alice.set_audience("presence") == 0
+        assert await alice.access_model() == "presence"
+        await alice.publish_post(a_post(alice.jid, "first-00001", "First", "x"))
+        assert await alice.access_model() == "presence"
+    finally:
+        await alice.stop()
+
+
 async def test_publishing_follows_an_audience_changed_by_another_client(xmpp_server,
                                                                         new_account) -> None:
     settings = await new_account("alice")
