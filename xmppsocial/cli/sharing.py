@@ -39,8 +39,9 @@ async def cmd_like(args: argparse.Namespace) -> int:
         record_like(ctx.store, post, ctx.me, how, heart)
         kind = "XEP-0470" if how == "attachment" else "a ♥ comment"
         count = len(before.likers) + 1
-        print(f"Liked “{_title(post)}” ({kind}; {count} like{'s' if count > 1 else ''}).",
-              file=sys.stderr)
+        # XEP-0470 asks that people know a like is not private.
+        print(f"Liked “{_title(post)}” ({kind}; {count} like{'s' if count > 1 else ''}); "
+              "whoever can read the post can see who liked it.", file=sys.stderr)
     return 0
 
 

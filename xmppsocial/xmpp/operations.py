@@ -372,9 +372,8 @@ class Operations:
             # Never create someone else's attachments node (XEP-0470 §4.1.1).
             if not (exc.has("item-not-found") or exc.has("forbidden")):
                 raise
-            refused = exc
         if heart_comment is None or post.comments is None:
-            raise ServiceError(refused.condition, text="this post takes no likes from you: "
+            raise ServiceError("not-allowed", text="this post takes no likes from you: "
                                "its likes are closed to you and it has no comments")
         me = self.client.boundjid.bare
         if any(c.is_like and c.author.jid == me for c in await self._readable_comments(post)):
@@ -384,7 +383,7 @@ class Operations:
         except ServiceError as exc:
             if not (exc.has("item-not-found") or exc.has("forbidden")):
                 raise
-            raise ServiceError(exc.condition, text="this post takes no likes from you: its "
+            raise ServiceError("not-allowed", text="this post takes no likes from you: its "
                                "likes are closed to you and its comments node refuses "
                                "you or is missing") from None
         return "comment"
