@@ -22,6 +22,7 @@ from xmppsocial.xmpp import (
     reading,
 )
 from xmppsocial.xmpp.iq import ServiceError
+from xmppsocial.xmpp.reactions import Reactions
 from xmppsocial.xmpp.reading import Cursor, RawItem
 
 if TYPE_CHECKING:
@@ -29,24 +30,6 @@ if TYPE_CHECKING:
     from xmppsocial.xmpp.pushes import Deduper
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-
-
-@dataclass(frozen=True, slots=True)
-class Reactions:
-    """What people did with a post: XEP-0470 likes by bare JID, and its comments (Movim's
-    "♥" likes included)."""
-
-    noticed: frozenset[str]
-    comments: tuple[Post, ...]
-
-    @property
-    def likers(self) -> frozenset[str]:
-        """Each person once. Prosody 0.12 hides item publishers on PEP (no itemreply), so
-        a heart whose publisher is unknown counts by its claimed author; a known publisher
-        that differs from the claim does not count."""
-        hearts = {c.author.jid for c in self.comments
-                  if c.is_like and c.author.jid and (c.author.verified or c.publisher is None)}
-        return self.noticed | hearts
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,11 @@ writes it (quote_plus of node and item, the JID kept as is).
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote_plus
 
-from xmppsocial.model import PostRef
+from xmppsocial.model import Post, PostRef
 
 NS_ATTACHMENTS = "urn:xmpp:pubsub-attachments:1"
 ATTACHMENTS_PREFIX = NS_ATTACHMENTS + "/"
@@ -81,3 +82,21 @@ def attachments_config(access_model: str) -> list[dict[str, str]]:
 def is_attachments_node_of(name: str, service: str, node: str) -> bool:
     """Whether the node ``name`` holds the attachments of an item of (service, node)."""
     return name.startswith(f"{ATTACHMENTS_PREFIX}xmpp:{service}?;node={quote_plus(node)};item=")
+
+
+@dataclass(frozen=True, slots=True)
+class Reactions:
+    """What people did with a post: XEP-0470 likes by bare JID, and its comments (Movim's
+    "♥" likes included)."""
+
+    noticed: frozenset[str]
+    comments: tuple[Post, ...]
+
+    @property
+    def likers(self) -> frozenset[str]:
+        """Each person once. Prosody 0.12 hides item publishers on PEP (no itemreply), so
+        a heart whose publisher is unknown counts by its claimed author; a known publisher
+        that differs from the claim does not count."""
+        hearts = {c.author.jid for c in self.comments
+                  if c.is_like and c.author.jid and (c.author.verified or c.publisher is None)}
+        return self.noticed | hearts
