@@ -27,13 +27,16 @@ class ServerPool:
         self.base = base
         self.running: dict[tuple[str, str], XmppServer] = {}
 
-    def get(self, kind: str, variant: str = "fast") -> XmppServer:
+    def get(self, kind: str, variant: str = "fast",
+            settings: dict[str, str] | None = None) -> XmppServer:
+        """The running instance of ``kind``; ``settings`` (localserver's) make a variant
+        other than "fast" (the test-speed config) and "stock" (Debian's defaults)."""
         key = (kind, variant)
         if key not in self.running:
             require_binary(kind)
             directory = self.base / f"{kind}-{variant}"
             directory.mkdir(parents=True)
-            settings = {"fast": "1" if variant == "fast" else "0"}
+            settings = settings or {"fast": "1" if variant == "fast" else "0"}
             server = XmppServer(kind, directory, settings=settings)
             server.start()
             self.running[key] = server

@@ -1,8 +1,9 @@
 """From what people type (Markdown) to what is published (XHTML plus plain text).
 
-Movim does the same: the rendered XHTML is the body peers show, the
-Markdown source rides along as the ``type='text'`` twin (and is what an
-edit starts from).
+The rendered XHTML is the body peers show; the ``type='text'`` twin is that body
+as readable plain text (twin.py), because Libervia shows it as is in its text
+views. Movim puts its Markdown source there instead; we do not, so an edit
+starts from Markdown rebuilt from the XHTML (markdown_source.py).
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from xmppsocial.model import (
     Post,
 )
 from xmppsocial.sanitize import clean_line, clean_text
+from xmppsocial.twin import twin_text
 from xmppsocial.uris import is_valid_item_id, new_item_id, post_uri
 
-__all__ = ["Body", "comment", "comments_node_name", "edited", "hashtags", "like_comment",
-           "new_post", "render_markdown", "repeat"]
+__all__ = ["Body", "comment", "comments_node_name", "edit_source", "edited", "hashtags",
+           "like_comment", "new_post", "render_markdown", "repeat"]
 
 
 def _parser() -> MarkdownIt:
@@ -49,22 +51,39 @@ _HASHTAG = re.compile(r"(?<![\w#&/])#(\w[\w-]{0,63})")
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """A composed body: the sanitised XHTML div (as text), its source and its plain text."""
+    """A composed body: the sanitised XHTML div (as text), its readable plain-text twin,
+    its plain text for titles and previews, and the Markdown it came from."""
 
     xhtml: str
     text: str
     plain: str = ""
+    source: str = ""
 
 
 def render_markdown(source: str) -> Body:
     """Markdown to a sanitised XHTML div; raw HTML in the source stays literal text.
 
-    ``text`` is the Markdown source (the ``type='text'`` twin, as Movim sends
-    it); ``plain`` is what a reader sees, for titles and previews.
+    ``text`` is the ``type='text'`` twin: the body as plain text, emphasis markers
+    gone and links written ``text <url>``; ``plain`` is the one-block text used for
+    titles and previews.
     """
     source = clean_text(source).strip()
     div = xhtml.from_html(_markdown.render(source))
-    return Body(xhtml.to_string(div), source, xhtml.plain_text(div))
+    return Body(xhtml.to_string(div), twin_text(div), xhtml.plain_text(div), source)
+
+
+def edit_source(post: Post) -> str:
+    """The Markdown an edit of ``post`` starts from: rebuilt from its XHTML body (the text
+    twin is plain text, and would lose emphasis and links), else its text."""
+    if post.body_type is ContentType.XHTML and post.body:
+        from xmppsocial.markdown_source import markdown_of
+
+        try:
+            div = xhtml.from_string(post.body)
+        except Exception:  # noqa: BLE001 - a body we cannot read back: start from its text
+            return post.text
+        return markdown_of(div, bare_urls=bool(_markdown.options.get("linkify")))
+    return post.text
 
 
 def hashtags(text: str) -> list[str]:
@@ -79,8 +98,10 @@ def _now() -> datetime:
 def new_post(*, service: str, author_name: str, markdown: str, title: str = "",
              tags: tuple[str, ...] | list[str] = (), node: str = MICROBLOG_NODE,
              item_id: str | None = None, comments: NodeRef | None = None,
-             in_reply_to: Post | None = None, now: datetime | None = None) -> Post:
-    """A new post by the account ``service`` (a bare JID, owner of its PEP blog).
+             in_reply_to: Post | None = None, now: datetime | None = None,
+             author: str | None = None) -> Post:
+    """A new post on ``service``: by default the account's own PEP blog (a bare JID, its
+    author too); ``author`` is that account when ``service`` is a pubsub service.
 
     Args:
         title: the headline; without one, the first line of the body is used
@@ -105,10 +126,12 @@ def new_post(*, service: str, author_name: str, markdown: str, title: str = "",
     item = item_id or new_item_id(given or derived)
     return Post(service=service, node=node, item_id=item, title=given or derived,
                 published=when, updated=when,
-                author=Author(name=clean_line(author_name, 64), jid=service, verified=True),
+                author=Author(name=clean_line(author_name, 64), jid=author or service,
+                              verified=True),
                 body=body.xhtml, body_type=ContentType.XHTML, text=body.text,
-                title_derived=not given or given == derived, atom_id=item, publisher=service,
-                tags=tuple(dict.fromkeys([*(t.lower() for t in tags), *hashtags(body.text)])),
+                title_derived=not given or given == derived, atom_id=item,
+                publisher=author or service,
+                tags=tuple(dict.fromkeys([*(t.lower() for t in tags), *hashtags(body.source)])),
                 in_reply_to=replies, comments=comments)
 
 
@@ -160,11 +183,24 @@ def like_comment(parent: Post, *, service: str, author_name: str,
     return replace(post, body="", body_type=ContentType.TEXT, text=LIKE_MARK)
 
 
-def repeat(original: Post, *, service: str, item_id: str | None = None) -> Post:
-    """A repeat ("boost", XEP-0277 §2.6): a copy of ``original`` on our blog under a new
-    item id, keeping its author and comments link, pointing back with ``rel='via'``."""
-    # Dates stay the original's: a repeat is a copy of the entry (Libervia does the same).
+def repeat(original: Post, *, service: str, item_id: str | None = None,
+           now: datetime | None = None) -> Post:
+    """A repeat ("boost") of ``original`` on our blog, in the one form both peers show.
+
+    It is a copy of the entry under a new item id, keeping the original's author, atom
+    id, title, body and comments link, with ``rel='via'`` pointing at the original
+    (XEP-0277 §2.6): Libervia shows it as repeated by us. Movim ignores ``via`` and
+    shares with ``thr:in-reply-to`` instead (protocol notes §1.6), so the copy also
+    carries that pointer, and Movim shows our post with the original's card; Libervia
+    ignores ``in-reply-to``. Dated now: it is news on our blog today, and Movim drops
+    pushed posts older than a month.
+    """
+    when = now or _now()
+    pointer = InReplyTo(ref=original.atom_id or original.item_id, href=post_uri(original.ref),
+                        target=original.ref)
     return replace(original, service=service, node=MICROBLOG_NODE,
                    item_id=item_id or new_item_id(original.title), publisher=service, raw="",
+                   published=when, updated=when, in_reply_to=(pointer,),
+                   atom_id=original.atom_id or original.item_id,
                    links=tuple(link for link in original.links if link.rel != "alternate"),
                    via=(Link(href=post_uri(original.ref), rel="via"),))

@@ -218,6 +218,10 @@ class XmppServer:
         else:
             lines.append('storage = "internal"')
         lines += [f'VirtualHost "{self.domain}"', f'Component "{self.pubsub_domain}" "pubsub"']
+        admins = s.get("pubsub_admins", "").split()
+        if admins:
+            # Prosody lets only a component's admins create nodes on it.
+            lines.append("    admins = { " + "; ".join(f'"{jid}"' for jid in admins) + " }")
         config = d / "prosody.cfg.lua"
         config.write_text("\n".join(lines) + "\n")
         binary = find_binary("prosody") or "prosody"

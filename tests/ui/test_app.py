@@ -126,7 +126,8 @@ async def test_escape_keeps_the_draft_and_ctrl_s_sends(app_with_fake) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause(0.1)
         kind, post = holder["service"].calls[-1]
-        assert kind == "publish" and post.text == "Hello *there*" and post.service == ME
+        assert kind == "publish" and post.service == ME
+        assert "em>there</" in post.body and post.text == "Hello there"  # the text twin
         assert post.comments is not None
         assert app.store.draft("new") is None
         assert app.feed.current.title == "Hello there"

@@ -55,9 +55,10 @@ def test_links_keep_safe_targets_and_drop_javascript() -> None:
     assert hrefs == ["https://seeds.example/t", "https://bare.example/x"]
 
 
-def test_plain_text_twin_is_the_source_and_plain_is_what_readers_see() -> None:
+def test_plain_text_twin_reads_as_text_and_the_source_is_kept() -> None:
     body = render_markdown("  # Title\n\nSome *emphasis*.\r\n\x1b[31mred\x1b[0m  ")
-    assert body.text == "# Title\n\nSome *emphasis*.\nred"
+    assert body.source == "# Title\n\nSome *emphasis*.\nred"
+    assert body.text == "Title\n\nSome emphasis. red"
     assert body.plain == "Title\n\nSome emphasis.\nred"
 
 
@@ -76,7 +77,7 @@ def test_new_post_fields() -> None:
     assert post.tags == ("garden", "spring")
     assert post.published == post.updated == WHEN
     assert post.author.jid == ME and post.author.verified and post.publisher == ME
-    assert post.body_type is ContentType.XHTML and post.text == "Planted *basil* #Spring"
+    assert post.body_type is ContentType.XHTML and post.text == "Planted basil #Spring"
 
 
 def test_generated_item_ids_are_safe_and_readable() -> None:
@@ -136,9 +137,27 @@ def test_like_comment_reads_back_as_a_like() -> None:
 
 
 def test_repeat_is_a_copy_under_a_new_id() -> None:
-    original = new_post(service=ME, author_name="Juliet", markdown="Balcony *done*", now=WHEN)
-    boost = repeat(original, service=ROMEO)
+    original = new_post(service=ME, author_name="Juliet", markdown="Balcony *done*", now=WHEN,
+                        comments=NodeRef("pubsub.capulet.example", comments_node_name("b")))
+    later = WHEN + timedelta(days=40)
+    boost = repeat(original, service=ROMEO, now=later)
     assert boost.service == ROMEO and boost.item_id != original.item_id
     assert is_valid_item_id(boost.item_id) and boost.is_repeat
-    assert boost.author == original.author and boost.published == original.published
+    assert boost.author == original.author and boost.published == boost.updated == later
     assert render_post(boost).plain == "Balcony done"
+    assert boost.comments == original.comments and boost.atom_id == original.atom_id
+
+
+def test_repeat_is_written_in_the_forms_libervia_and_movim_read() -> None:
+    original = new_post(service=ME, author_name="Juliet", markdown="Balcony *done*", now=WHEN,
+                        title="Balcony")
+    entry = build_entry(repeat(original, service=ROMEO, item_id="boost-000001"))
+    a, thr = "{http://www.w3.org/2005/Atom}", "{http://purl.org/syndication/thread/1.0}"
+    uri = f"xmpp:{ME}?;node=urn%3Axmpp%3Amicroblog%3A0;item={original.item_id}"
+    links = {(link.get("rel"), link.get("href")) for link in entry.findall(f"{a}link")}
+    assert ("via", uri) in links  # Libervia: "repeated by"
+    assert [r.get("href") for r in entry.findall(f"{thr}in-reply-to")] == [uri]  # Movim: share
+    assert entry.findtext(f"{a}author/{a}uri") == f"xmpp:{ME}"
+    back = parse_entry(entry, service=ROMEO, node=MICROBLOG_NODE, item_id="boost-000001",
+                       publisher=ROMEO)
+    assert back.is_repeat and back.author.jid == ME and back.title == "Balcony"

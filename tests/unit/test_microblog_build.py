@@ -45,7 +45,7 @@ def test_entry_has_everything_movim_and_libervia_need() -> None:
     (div,) = list(contents[0])  # exactly one child element: the XHTML div
     assert div.tag == f"{XHTML}div" and not (contents[0].text or "").strip()
     assert div.find(f"{XHTML}p/{XHTML}em").text == "paint"
-    assert contents[1].text == "Fresh *paint*.\n\nSecond para."
+    assert contents[1].text == "Fresh paint.\n\nSecond para."  # readable, not Markdown
     links = {link.get("rel"): link for link in entry.findall(f"{A}link")}
     assert links["alternate"].get("href") == (
         "xmpp:juliet@capulet.example?;node=urn%3Axmpp%3Amicroblog%3A0;item=" + ITEM)
@@ -76,7 +76,7 @@ def test_a_plain_text_post_still_gets_one_xhtml_div_and_one_text() -> None:
 
 def test_an_untitled_post_gets_a_title_because_peers_drop_untitled_ones() -> None:
     post = replace(post_with_comments(), title="")
-    assert wire(post).findtext(f"{A}title") == "Fresh *paint*. Second para."
+    assert wire(post).findtext(f"{A}title") == "Fresh paint. Second para."
 
 
 def test_reply_carries_in_reply_to_with_node_then_item() -> None:

@@ -10,7 +10,10 @@ import argparse
 
 from xmppsocial import __version__
 
-ACCESS_CHOICES = ("open", "presence")
+# "public" and "contacts" are the words the app uses; "open" and "presence" are the PubSub
+# access models they stand for, still accepted.
+ACCESS_CHOICES = ("public", "contacts", "open", "presence")
+AUDIENCES = {"public": "open", "contacts": "presence", "open": "open", "presence": "presence"}
 
 
 class Parser(argparse.ArgumentParser):
@@ -18,6 +21,26 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"xmppsocial: {message} (see xmppsocial --help)\n")
+
+
+class VerbParser(Parser):
+    """A verb's parser: its options may come before, between or after its words.
+
+    Plain argparse fills every positional at the first word it meets (``reply ID``
+    takes ID and an empty TEXT), so ``reply ID --to JID TEXT`` left TEXT unrecognised.
+    The intermixed parse reads the options first, then the words.
+    """
+
+    _intermixing = False
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
+        if self._intermixing:  # the intermixed parse calls back in here, twice
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
 
 
 def _target(p: argparse.ArgumentParser) -> None:
@@ -47,7 +70,8 @@ def build_parser() -> Parser:
     parser.add_argument("--ca-file", metavar="PATH", help="trust this CA or server certificate")
     parser.add_argument("--no-verify-tls", action="store_true",
                         help="accept any server certificate (not recommended)")
-    verbs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    verbs = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                  parser_class=VerbParser)
 
     p = verbs.add_parser("post", help="publish a new post and print its item id")
     _text(p)
@@ -55,8 +79,9 @@ def build_parser() -> Parser:
     p.add_argument("--tag", action="append", default=[], metavar="TAG")
     _target(p)
     p.add_argument("--access", choices=ACCESS_CHOICES,
-                   help="audience when the blog is created: open (public) or presence "
-                        "(contacts only); an existing blog's audience is never changed")
+                   help="audience of a blog this post creates (default public); a post to an "
+                        "existing blog with another audience is refused: change the blog's "
+                        "audience with 'xmppsocial audience'")
     p.add_argument("--id", metavar="ID", help="item id to use (6-128 URI-safe characters)")
 
     p = verbs.add_parser("reply", help="comment on a post and print the comment's item id")
@@ -74,6 +99,23 @@ def build_parser() -> Parser:
     p = verbs.add_parser("retract", help="delete one of my posts everywhere")
     p.add_argument("item_id", metavar="ITEM-ID")
     _target(p)
+
+    for verb, text in (("like", "like a post (XEP-0470, or a ♥ comment where that is all "
+                                "it accepts)"), ("unlike", "take my like back")):
+        p = verbs.add_parser(verb, help=text)
+        p.add_argument("item_id", metavar="ITEM-ID")
+        _target(p)
+
+    p = verbs.add_parser("repeat", help="repeat (share) someone's post on my blog and print "
+                                        "the new item id")
+    p.add_argument("item_id", metavar="ITEM-ID")
+    p.add_argument("--from", dest="source", metavar="JID", required=True,
+                   help="whose blog (or which pubsub service) the post is on")
+    p.add_argument("--node", metavar="NODE", help="the node (default: urn:xmpp:microblog:0)")
+
+    p = verbs.add_parser("audience", help="who may read my blog: show it, or set it")
+    p.add_argument("audience", nargs="?", choices=("public", "contacts"),
+                   help="public (anyone) or contacts (people in my roster who share presence)")
 
     p = verbs.add_parser("read", help="show a blog's newest posts, newest first")
     # dest differs from the global --jid, which a positional of the same name would overwrite

@@ -56,7 +56,9 @@ def preview(post: Post) -> str:
 
 
 def post_values(post: Post) -> tuple[object, ...]:
-    reply = next((r.target for r in post.in_reply_to if r.target is not None), None)
+    # A repeat points at its original for Movim's sake (compose.repeat); it is no reply.
+    reply = None if post.is_repeat else next(
+        (r.target for r in post.in_reply_to if r.target is not None), None)
     return (
         post.service, post.node, post.item_id, post.published.timestamp(),
         post.published.isoformat() if post.date_known else "", post.updated.isoformat(),

@@ -121,6 +121,45 @@ async def ensure_blog(client: ClientXMPP, service: str, node: str,
     return config
 
 
+class CannotCreate(ServiceError):
+    """A pubsub service refused to create a node for us; says so in a person's words."""
+
+    def __init__(self, cause: ServiceError, service: str, node: str) -> None:
+        super().__init__(cause.condition, cause.pubsub,
+                         f"{service} has no node '{node}' and does not let this account create "
+                         "it: ask the service's admin, or post to a node that exists",
+                         cause.etype, cause.unsupported)
+
+
+async def create_on_service(client: ClientXMPP, service: str, node: str,
+                            access_model: str) -> None:
+    """Create a social feed node on a pubsub service (not a person's PEP), typed as an
+    XEP-0472 social feed, with the audience asked for. CannotCreate when refused."""
+    try:
+        await create(client, service, node, blog_config(access_model, node))
+    except ServiceError as exc:
+        if exc.condition in ("forbidden", "not-allowed", "not-authorized",
+                             "feature-not-implemented"):
+            raise CannotCreate(exc, service, node) from None
+        raise
+
+
+async def ensure_on_service(client: ClientXMPP, service: str, node: str,
+                            access_model: str) -> str:
+    """Make sure a node exists on a pubsub service before publishing to it; returns the
+    audience it was created with, "" when it was there already (CannotCreate if refused)."""
+    from xmppsocial.xmpp import discovery
+
+    try:
+        await discovery.info(client, service, node)
+        return ""
+    except ServiceError as exc:
+        if not exc.has("item-not-found"):
+            return ""  # not ours to judge: the publish says what the service allows
+    await create_on_service(client, service, node, access_model)
+    return access_model
+
+
 async def set_access(client: ClientXMPP, service: str, node: str, access_model: str) -> None:
     """Change who can read the node. Only ever called on the user's explicit request."""
     await set_config(client, service, node, {"pubsub#access_model": access_model})

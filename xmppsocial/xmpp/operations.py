@@ -6,6 +6,7 @@ operations each stay readable on their own.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Coroutine
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from xmppsocial.model import COMMENTS_NODE_PREFIX, MICROBLOG_NODE, NodeRef, Post, PostRef
 from xmppsocial.xmpp import (
+    attachments,
     discovery,
     follow_lists,
     following,
@@ -24,6 +26,7 @@ from xmppsocial.xmpp import (
     reading,
 )
 from xmppsocial.xmpp.iq import ServiceError
+from xmppsocial.xmpp.reactions import Reactions
 from xmppsocial.xmpp.reading import Cursor, RawItem
 
 if TYPE_CHECKING:
@@ -54,7 +57,9 @@ class Operations:
     client: SocialClient
     dedupe: Deduper
     graph: GraphSync  # XmppService's
-    default_access = "presence"
+    # Public, as in the TUI and as Movim's Follow button assumes; chosen when the blog
+    # is created, changed only by set_audience.
+    default_access = "open"
 
     def __init__(self, client: SocialClient) -> None:
         self.client = client
@@ -128,40 +133,89 @@ class Operations:
 
     # ------------------------------------------------------------------ writing
     async def publish_post(self, post: Post, access: str | None = None, *,
-                           precondition: bool = True) -> str:
+                           precondition: bool = True, likeable: bool = True) -> str:
         """Publish or edit ``post`` where its (service, node) says; returns the item id.
 
         On a node we own, the node is first made to exist and keep every post.
         If ``access`` differs from the existing node's audience nothing is
         published and AccessModelMismatch says so: the audience of a blog is
-        changed only by set_access, on the user's word. The audience we know is
+        changed only by set_audience, on the user's word. The audience we know is
         also sent as a publish precondition, in case another client changed it
-        since; ``precondition=False`` leaves that out, for the items of a bulk
-        publish after the first has checked it (the form costs a seventh of an
-        import's time).
+        since; when it did, the post follows the blog's new audience (unless
+        ``access`` asked for another). ``precondition=False`` leaves the form out,
+        for the items of a bulk publish after the first has checked it (the form
+        costs a seventh of an import's time). A missing node on a pubsub service is
+        created where the service allows it. Every post gets its attachments node
+        (XEP-0470), so that anyone who can read it can like it, unless ``likeable`` is
+        False: on Prosody each new node costs time in proportion to the nodes the account
+        has, so a bulk import makes them for its newest posts only.
         """
         from xmppsocial.microblog import build_entry
 
-        self._require_online()
-        options = None
-        if self._owns(post.service):
-            config = await self._ensure(post.service, post.node, access or self.default_access)
-            if access and config.access_model and config.access_model != access:
-                raise publishing.AccessModelMismatch(config.access_model, access)
-            if config.access_model and precondition:
-                options = {"pubsub#access_model": config.access_model}
-        return await publishing.publish(self.client, post.service, post.node, post.item_id,
-                                        build_entry(post), options)
+        return await self._publish(post.ref.node_ref, post.item_id, build_entry(post), access,
+                                   precondition=precondition, likeable=likeable)
 
     async def publish_entry(self, node: NodeRef, item_id: str, entry: ET.Element,
                             access: str | None = None) -> str:
         """Publish a ready entry as is (outbox replays, imports of other clients' XML).
         ``access`` is only used if the blog has to be created."""
+        return await self._publish(node, item_id, entry, access, precondition=False,
+                                   strict=False)
+
+    async def _publish(self, node: NodeRef, item_id: str, entry: ET.Element,
+                       access: str | None, *, precondition: bool, strict: bool = True,
+                       likeable: bool = True) -> str:
         self._require_online()
-        if self._owns(node.service) and not node.is_comments:
-            # Never let the server autocreate a one-item node under our posts.
-            await self._ensure(node.service, node.node, access or self.default_access)
-        return await publishing.publish(self.client, node.service, node.node, item_id, entry)
+        if node.is_comments:
+            return await publishing.publish(self.client, node.service, node.node, item_id,
+                                            entry)
+        options = None
+        audience = access
+        if self._owns(node.service):
+            config = await self._ensure(node.service, node.node, access or self.default_access)
+            if strict and access and config.access_model and config.access_model != access:
+                raise publishing.AccessModelMismatch(config.access_model, access)
+            audience = config.access_model or audience
+            if config.access_model and precondition:
+                options = {"pubsub#access_model": config.access_model}
+        elif "@" not in node.service and (node.service, node.node) not in self._ensured:
+            # ejabberd would autocreate a missing node with its defaults (no social-feed
+            # type, few items kept): make it ourselves, once per node and session.
+            created = await nodes.ensure_on_service(self.client, node.service, node.node,
+                                                    access or self.default_access)
+            audience = audience or created
+            self._ensured[(node.service, node.node)] = nodes.NodeConfig(created, "")
+        try:
+            kept = await publishing.publish(self.client, node.service, node.node, item_id,
+                                            entry, options)
+        except ServiceError as exc:
+            if exc.has("precondition-not-met") and options:
+                # The audience changed elsewhere since we read it: read it again.
+                self._ensured.pop((node.service, node.node), None)
+                config = await self._ensure(node.service, node.node,
+                                            access or self.default_access)
+                if strict and access and config.access_model != access:
+                    raise publishing.AccessModelMismatch(config.access_model, access) from None
+                audience = config.access_model
+                options = {"pubsub#access_model": audience} if audience else None
+            elif exc.has("item-not-found") and "@" not in node.service:
+                audience = access or self.default_access
+                await nodes.create_on_service(self.client, node.service, node.node, audience)
+            else:
+                raise
+            kept = await publishing.publish(self.client, node.service, node.node, item_id,
+                                            entry, options)
+        if not likeable:
+            return kept
+        if not audience:
+            try:  # a node on a service: its owner may tell us its audience
+                audience = (await nodes.get_config(self.client, node.service,
+                                                   node.node)).access_model
+            except ServiceError:
+                return kept  # we may only publish there: creating nodes is not for us
+        await attachments.create_for(self.client, PostRef(node.service, node.node, kept),
+                                     audience)
+        return kept
 
     async def retract(self, ref: PostRef) -> None:
         self._require_online()
@@ -228,15 +282,36 @@ class Operations:
 
     # ------------------------------------------------------------------ audience
     async def access_model(self, node: NodeRef | None = None) -> str:
+        """Who may read the blog (default: ours), as a PubSub access model; "" when the
+        blog does not exist yet."""
         self._require_online()
         target = node or NodeRef(self.client.boundjid.bare, MICROBLOG_NODE)
-        return (await nodes.get_config(self.client, target.service, target.node)).access_model
+        try:
+            return (await nodes.get_config(self.client, target.service,
+                                           target.node)).access_model
+        except ServiceError as exc:
+            if exc.has("item-not-found") and self._owns(target.service):
+                return ""
+            raise
+
+    async def set_audience(self, access: str, node: NodeRef | None = None) -> int:
+        """Make the blog (default: ours) readable by ``access`` ("open" or "presence"),
+        creating it when it does not exist yet; its posts' attachments nodes follow, so
+        that who liked what is never shown wider than the posts. The blog's audience is a
+        setting of the blog, changed only here, on the user's word. Returns how many
+        attachments nodes were changed."""
+        self._require_online()
+        target = node or NodeRef(self.client.boundjid.bare, MICROBLOG_NODE)
+        self._ensured.pop((target.service, target.node), None)
+        config = await self._ensure(target.service, target.node, access)
+        if config.access_model != access:
+            await nodes.set_access(self.client, target.service, target.node, access)
+            self._ensured.pop((target.service, target.node), None)
+        return await attachments.set_audience(self.client, target.service, target.node,
+                                               access)
 
     async def set_access(self, access: str, node: NodeRef | None = None) -> None:
-        self._require_online()
-        target = node or NodeRef(self.client.boundjid.bare, MICROBLOG_NODE)
-        await nodes.set_access(self.client, target.service, target.node, access)
-        self._ensured.pop((target.service, target.node), None)
+        await self.set_audience(access, node)
 
     # ------------------------------------------------------------------ comments
     async def create_comments_node(self, item_id: str) -> NodeRef:
@@ -267,10 +342,17 @@ class Operations:
         return comments
 
     async def comments(self, post: Post, limit: int = 500) -> list[Post]:
-        """Comments of a post, oldest first (likes included; callers split them)."""
+        """Comments of a post, oldest first (likes included; callers split them). None
+        when its comments node does not exist: Libervia links one even when its server
+        refused to create it."""
         if post.comments is None:
             return []
-        page = await self.fetch_latest(post.comments, limit, deliver=False)
+        try:
+            page = await self.fetch_latest(post.comments, limit, deliver=False)
+        except ServiceError as exc:
+            if exc.has("item-not-found"):
+                return []
+            raise
         return sorted(page.posts, key=lambda p: (p.published, p.item_id))
 
     async def publish_comment(self, comment: Post) -> str:
@@ -287,57 +369,78 @@ class Operations:
             await self.follow(post.comments)
 
     # ------------------------------------------------------------------ likes
-    async def likers(self, post: Post) -> set[str]:
-        """Bare JIDs who liked a post: XEP-0470 "noticed" attachments and verified
-        Movim "♥" comments, each person counted once."""
+    async def reactions(self, post: Post) -> Reactions:
+        """Who liked a post, as the network says now: XEP-0470 "noticed" attachments, and
+        the comments (Movim's likes are "♥" comments among them)."""
         self._require_online()
-        who: set[str] = set()
-        node = reactions.attachments_node(post.ref)
+        noticed, comments = await asyncio.gather(
+            attachments.likers(self.client, post.ref), self._readable_comments(post))
+        return Reactions(frozenset(noticed), tuple(comments))
+
+    async def _readable_comments(self, post: Post) -> list[Post]:
+        """The comments, or none when the node is missing or closed to us (a post whose
+        client linked a comments node it could not create: Libervia on Prosody)."""
         try:
-            reply = await reading.latest(self.client, post.service, node, 500)
-            who |= reactions.noticed_by([(i.item_id, i.publisher, i.payload)
-                                         for i in reply.items])
+            return await self.comments(post)
         except ServiceError as exc:
-            if not (exc.has("item-not-found") or exc.has("forbidden")
-                    or exc.has("feature-not-implemented")):
-                raise
-        for comment in await self.comments(post):
-            # Prosody 0.12 hides item publishers on PEP (no itemreply option), so a like
-            # whose publisher is unknown counts by its claimed author; a known publisher
-            # that differs from the claim does not count.
-            trusted = comment.author.verified or comment.publisher is None
-            if comment.is_like and trusted and comment.author.jid:
-                who.add(comment.author.jid)
-        return who
+            if any(exc.has(name) for name in attachments.NOTHING_THERE):
+                return []
+            raise
+
+    async def likers(self, post: Post) -> set[str]:
+        """Bare JIDs who liked a post, each person counted once (see Reactions)."""
+        return set((await self.reactions(post)).likers)
 
     async def like(self, post: Post, heart_comment: Post | None = None) -> str:
         """Like with XEP-0470 where the post has an attachments node, else with the
-        given "♥" comment (built by the caller, who knows our name). Returns how."""
+        given "♥" comment (built by the caller, who knows our name). Returns how:
+        "attachment" or "comment" (store.likes.record_like keeps exactly that)."""
         self._require_online()
-        node = reactions.attachments_node(post.ref)
-        me = self.client.boundjid.bare
         try:
-            existing = await reading.by_ids(self.client, post.service, node, [me])
-            payload = reactions.noticed_payload(existing[0].payload if existing else None)
-            await publishing.publish(self.client, post.service, node, me, payload)
+            await attachments.notice(self.client, post.ref)
             return "attachment"
         except ServiceError as exc:
             # Never create someone else's attachments node (XEP-0470 §4.1.1).
             if not (exc.has("item-not-found") or exc.has("forbidden")):
                 raise
         if heart_comment is None or post.comments is None:
-            raise ServiceError("feature-not-implemented",
-                               text="this post accepts neither likes nor comments")
-        await self.publish_comment(heart_comment)
+            raise ServiceError("not-allowed", text="this post takes no likes from you: "
+                               "its likes are closed to you and it has no comments")
+        me = self.client.boundjid.bare
+        if any(c.is_like and c.author.jid == me for c in await self._readable_comments(post)):
+            return "comment"  # liked already: Movim counts one heart per person anyway
+        try:
+            await self.publish_comment(heart_comment)
+        except ServiceError as exc:
+            if not (exc.has("item-not-found") or exc.has("forbidden")):
+                raise
+            raise ServiceError("not-allowed", text="this post takes no likes from you: its "
+                               "likes are closed to you and its comments node refuses "
+                               "you or is missing") from None
         return "comment"
 
+    async def unlike(self, post: Post) -> list[PostRef]:
+        """Take my like back, in whichever form it was given. Returns the "♥" comments
+        retracted; an XEP-0470 like taken back counts as the post's own ref.
+        ServiceError forbidden when the server keeps my "♥" comment (Prosody lets only
+        a node's owner delete items)."""
+        self._require_online()
+        undone: list[PostRef] = []
+        if await attachments.unnotice(self.client, post.ref):
+            undone.append(post.ref)
+        me = self.client.boundjid.bare
+        for heart in [c for c in await self._readable_comments(post)
+                      if c.is_like and c.author.jid == me]:
+            await publishing.retract(self.client, heart.service, heart.node, heart.item_id)
+            undone.append(heart.ref)
+        return undone
+
     async def create_attachments_node(self, post: Post) -> None:
-        """For our own posts: let Libervia users react (same audience, open publishing)."""
+        """For our own posts: let Libervia users react (same audience, open publishing).
+        publish_post does this for every post; this is for posts published before."""
         self._require_online()
         access = (await nodes.get_config(self.client, post.service, post.node)).access_model
-        await nodes.create(self.client, post.service, reactions.attachments_node(post.ref), [
-            {"pubsub#access_model": access or "presence", "pubsub#publish_model": "open",
-             "pubsub#max_items": "max"}])
+        await attachments.create_for(self.client, post.ref, access or self.default_access)
 
     # ------------------------------------------------------------------ discovery
     async def blogs_of(self, jid: str) -> list[NodeRef]:

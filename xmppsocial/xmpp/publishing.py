@@ -18,8 +18,15 @@ class AccessModelMismatch(ServiceError):
     def __init__(self, current: str, wanted: str) -> None:
         self.current = current
         self.wanted = wanted
+        words = {"open": "public", "presence": "for contacts only"}
         super().__init__("conflict", "precondition-not-met",
-                         f"the blog is '{current}', the post asked for '{wanted}'")
+                         f"the blog is {words.get(current, current)} and this post asked for "
+                         f"{words.get(wanted, wanted)}; a blog's audience is the same for all "
+                         "its posts")
+
+    @property
+    def message(self) -> str:
+        return self.text  # already in a person's words
 
 
 def publish_request(node: str, item_id: str, payload: ET.Element,

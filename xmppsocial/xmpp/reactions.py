@@ -8,10 +8,11 @@ writes it (quote_plus of node and item, the JID kept as is).
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote_plus
 
-from xmppsocial.model import PostRef
+from xmppsocial.model import Post, PostRef
 
 NS_ATTACHMENTS = "urn:xmpp:pubsub-attachments:1"
 ATTACHMENTS_PREFIX = NS_ATTACHMENTS + "/"
@@ -50,3 +51,52 @@ def noticed_by(items: list[tuple[str, str | None, ET.Element | None]]) -> set[st
         if payload.find(f"{{{NS_ATTACHMENTS}}}noticed") is not None:
             who.add(item_id)
     return who
+
+
+def without_noticed(existing: ET.Element) -> ET.Element | None:
+    """Our attachments element with ``noticed`` taken out, or None when nothing would be
+    left (then the item is retracted); children we do not know are kept (XEP-0470 §4.1.1)."""
+    kept = [child for child in existing if child.tag != f"{{{NS_ATTACHMENTS}}}noticed"]
+    if not kept:
+        return None
+    payload = ET.Element(f"{{{NS_ATTACHMENTS}}}attachments")
+    payload.extend(kept)
+    return payload
+
+
+def empty_payload() -> ET.Element:
+    """An attachments element that says nothing: what stands for "no like" where the
+    server will not let a publisher retract its own item (Prosody)."""
+    return ET.Element(f"{{{NS_ATTACHMENTS}}}attachments")
+
+
+def attachments_config(access_model: str) -> list[dict[str, str]]:
+    """The attachments node of one of our posts: read by the post's audience, written by
+    anyone who can read it (the XEP's "basic mode", as Libervia creates it)."""
+    minimal = {"pubsub#access_model": access_model, "pubsub#publish_model": "open",
+               "pubsub#max_items": "max"}
+    return [{**minimal, "pubsub#persist_items": "1", "pubsub#notify_retract": "1",
+             "pubsub#send_last_published_item": "never"}, minimal]
+
+
+def is_attachments_node_of(name: str, service: str, node: str) -> bool:
+    """Whether the node ``name`` holds the attachments of an item of (service, node)."""
+    return name.startswith(f"{ATTACHMENTS_PREFIX}xmpp:{service}?;node={quote_plus(node)};item=")
+
+
+@dataclass(frozen=True, slots=True)
+class Reactions:
+    """What people did with a post: XEP-0470 likes by bare JID, and its comments (Movim's
+    "♥" likes included)."""
+
+    noticed: frozenset[str]
+    comments: tuple[Post, ...]
+
+    @property
+    def likers(self) -> frozenset[str]:
+        """Each person once. Prosody 0.12 hides item publishers on PEP (no itemreply), so
+        a heart whose publisher is unknown counts by its claimed author; a known publisher
+        that differs from the claim does not count."""
+        hearts = {c.author.jid for c in self.comments
+                  if c.is_like and c.author.jid and (c.author.verified or c.publisher is None)}
+        return self.noticed | hearts

@@ -4,21 +4,27 @@ Prosody 0.12 ignores RSM on pubsub (it answers with every item), while
 ejabberd honours it with opaque timestamp cursors. Neither advertises
 ``pubsub#rsm``, so support is detected from the ``<set>`` element in a reply
 to a plain ``max_items`` request, which both servers answer with the newest N.
-Where RSM is missing, older pages come from the node's item id list
-(disco#items), fetched by id and ordered locally by the caller.
+Where RSM is missing, the node's item id list (disco#items) is walked instead.
+
+Those are the server's order (Prosody: last modified first). Pages are cut newest first
+by ``published`` on top of it (paging.py): items are fetched in the server's order until
+the page is decided, and the cursor remembers where the next page starts in both orders.
 """
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from slixmpp import ClientXMPP
 
-from xmppsocial.xmpp import iq
+from xmppsocial.xmpp import iq, paging
 from xmppsocial.xmpp.iq import NS_DISCO_ITEMS, NS_PUBSUB, NS_RSM, ServiceError
 
-ATOM_ENTRY = "{http://www.w3.org/2005/Atom}entry"
+ATOM = "{http://www.w3.org/2005/Atom}"
+ATOM_ENTRY = ATOM + "entry"
 # Refusals of a node's id listing that mean "page another way" (Prosody lists a
 # person's items only to their contacts).
 UNLISTED = ("service-unavailable", "forbidden", "not-authorized", "subscription-required",
@@ -38,29 +44,50 @@ class RawItem:
 class Cursor:
     """Where the next older page starts, in a form the store can persist as text.
 
-    ``kind`` is "rsm" (``token`` is the server's opaque ``first``); otherwise ``token``
-    is the oldest item id delivered so far and ``delivered`` how many: "ids" pages
-    through the node's id listing (disco#items), "ids-asc"/"ids-desc" once its order
-    is known, "window" through ever wider newest-N requests when the listing is refused.
+    ``kind`` is "rsm" (``token`` is the server's opaque ``first``), "end" (the server has
+    nothing more to hand out); otherwise ``token`` is the last item id fetched in the
+    server's order and ``delivered`` how many were fetched: "ids" pages through the
+    node's id listing (disco#items), "ids-asc"/"ids-desc" once its order is known,
+    "window" through ever wider newest-N requests when the listing is refused.
+    ``carried`` are items fetched but not delivered yet, the next page's first
+    candidates, and ``bound`` the ``updated`` of the last item fetched (paging.py).
+    ``head`` is the first item of the server's order, which tells which way an id
+    listing runs. ``dated`` marks such a cursor; one stored by an earlier version pages
+    in the server's order, as it did then.
     """
 
     kind: str
     token: str
     delivered: int = 0
+    dated: bool = False
+    bound: datetime | None = None
+    carried: tuple[str, ...] = ()
+    head: str = ""
 
     def encode(self) -> str:
-        return f"{self.kind}|{self.delivered}|{self.token}"
+        if not self.dated:
+            return f"{self.kind}|{self.delivered}|{self.token}"
+        return json.dumps({"kind": self.kind, "token": self.token, "delivered": self.delivered,
+                           "bound": self.bound.isoformat() if self.bound else None,
+                           "carried": list(self.carried), "head": self.head},
+                          separators=(",", ":"))
 
     @classmethod
     def decode(cls, text: str) -> Cursor:
-        kind, delivered, token = text.split("|", 2)
-        return cls(kind, token, int(delivered))
+        if not text.startswith("{"):
+            kind, delivered, token = text.split("|", 2)
+            return cls(kind, token, int(delivered))
+        data = json.loads(text)
+        bound = data.get("bound")
+        return cls(data["kind"], data["token"], int(data["delivered"]), True,
+                   datetime.fromisoformat(bound) if bound else None,
+                   tuple(data.get("carried", ())), data.get("head", ""))
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A page of items, newest first as far as the server's order tells; ``cursor`` is
-    None when there is nothing older."""
+    """A page of items, newest first by ``published``; ``cursor`` is None when there is
+    nothing older."""
 
     items: tuple[RawItem, ...]
     cursor: Cursor | None
@@ -104,11 +131,11 @@ def read_rsm(reply: ET.Element) -> tuple[bool, str | None, int | None]:
     return True, first.text, int(index) if index and index.isdigit() else None
 
 
-async def latest(client: ClientXMPP, service: str, node: str, count: int) -> Page:
-    """The newest ``count`` items and a cursor for older ones."""
+async def _first_chunk(client: ClientXMPP, service: str, node: str, count: int) -> Page:
+    """The first ``count`` items in the server's order, and where its order goes on."""
     reply = await iq.send(client, service, "get", items_request(node, max_items=count))
     items = read_items(reply)
-    # Prosody answers oldest first; both return the newest `count`.
+    # Both answer the first `count` of their order, in reverse.
     items.reverse()
     if len(items) < count:
         return Page(tuple(items), None)
@@ -123,21 +150,107 @@ async def latest(client: ClientXMPP, service: str, node: str, count: int) -> Pag
         return Page(tuple(items), None)
     # How to page further back is settled when the user asks for it: most pages are
     # never followed, and asking now would double the requests of a first sync.
-    return Page(tuple(items), Cursor("ids", items[-1].item_id, len(items)))
+    return Page(tuple(items), Cursor("ids", items[-1].item_id, len(items),
+                                     head=items[0].item_id))
 
 
-def _newest_first(ids: list[str], cursor: Cursor) -> bool:
-    """Whether the id listing runs newest first, judged by where the oldest delivered item
-    sits in it: the ``delivered`` newest items lead a newest-first listing and end an
-    oldest-first one. Both servers list oldest first, the answer when it cannot tell."""
-    if cursor.token not in ids:
-        return False
-    at = ids.index(cursor.token)
-    return abs(at - (cursor.delivered - 1)) < abs(at - (len(ids) - cursor.delivered))
+async def latest(client: ClientXMPP, service: str, node: str, count: int) -> Page:
+    """The newest ``count`` items by ``published``, and a cursor for older ones."""
+    first = await _first_chunk(client, service, node, count)
+    return await _settled(client, service, node, list(first.items), first.cursor, count, None)
 
 
 async def older(client: ClientXMPP, service: str, node: str, cursor: Cursor, count: int) -> Page:
-    """The page of up to ``count`` items older than ``cursor``."""
+    """The page of up to ``count`` items older than ``cursor``, newest first."""
+    if not cursor.dated:  # a cursor from before pages were cut by date
+        return await _next_chunk(client, service, node, cursor, count)
+    carried = await by_ids(client, service, node, list(cursor.carried))
+    position = None if cursor.kind == "end" else cursor
+    return await _settled(client, service, node, carried, position, count, cursor.bound,
+                          fetched_last=False)
+
+
+async def _settled(client: ClientXMPP, service: str, node: str, fetched: list[RawItem],
+                   position: Cursor | None, count: int, bound: datetime | None,
+                   fetched_last: bool = True) -> Page:
+    """Fetch on in the server's order until paging.settle decides the page.
+
+    ``fetched`` are items not delivered yet; when ``fetched_last`` they are the chunk
+    just fetched, in the server's order, so their last one sets the bound.
+    """
+    now = datetime.now(UTC)
+    stamps = {item.item_id: _stamped(item, now) for item in fetched}
+    if fetched_last:
+        bound = _last_updated(fetched, stamps, bound)
+    while True:
+        decision = paging.settle(list(stamps.values()), count, bound=bound,
+                                 exhausted=position is None)
+        if decision is not None:
+            break
+        assert position is not None
+        # Twice as much each time: an edit storm costs a few requests, not one per item.
+        chunk = await _next_chunk(client, service, node, position, max(count, len(fetched)))
+        fresh = [item for item in chunk.items if item.item_id not in stamps]
+        stamps.update((item.item_id, _stamped(item, now)) for item in fresh)
+        fetched += fresh
+        bound = _last_updated(fresh, stamps, bound)
+        position = chunk.cursor if fresh else None
+    by_id = {item.item_id: item for item in fetched}
+    page = tuple(by_id[s.item_id] for s in decision.page)
+    if not page or (position is None and not decision.rest):
+        return Page(page, None)
+    where = position or Cursor("end", "", 0)
+    return Page(page, replace(where, dated=True, bound=bound,
+                              carried=tuple(s.item_id for s in decision.rest)))
+
+
+def _last_updated(chunk: list[RawItem], stamps: dict[str, paging.Stamped],
+                  bound: datetime | None) -> datetime | None:
+    """The ``updated`` of the chunk's last dated item (server order), else ``bound``."""
+    for item in reversed(chunk):
+        updated = stamps[item.item_id].updated
+        if updated is not None:
+            return updated
+    return bound
+
+
+def _stamped(item: RawItem, now: datetime) -> paging.Stamped:
+    """An item's dates as the parser will read them (microblog._dates: a missing one taken
+    from the other, the far future brought back to now)."""
+    from xmppsocial.microblog import FUTURE_SLACK, parse_date
+
+    entry = item.payload
+    if entry is None or entry.tag != ATOM_ENTRY:
+        return paging.Stamped(item.item_id, paging.UNDATED, None)
+    published = parse_date(entry.findtext(f"{ATOM}published"))
+    updated = parse_date(entry.findtext(f"{ATOM}updated"))
+    published, updated = published or updated, updated or published
+    if published is None or updated is None:
+        return paging.Stamped(item.item_id, paging.UNDATED, None)
+    limit = now + FUTURE_SLACK
+    published = now if published > limit else published
+    updated = now if updated > limit else updated
+    return paging.Stamped(item.item_id, published, max(updated, published))
+
+
+def _newest_first(ids: list[str], cursor: Cursor) -> bool:
+    """Whether the id listing runs newest first, judged by where the last fetched item
+    (and, when known, the first) sits in it: the ``delivered`` first items of the server's
+    order lead a newest-first listing and end an oldest-first one. Prosody lists newest
+    first, ejabberd oldest first; oldest first is the answer when it cannot tell."""
+    evidence = 0
+    if cursor.token in ids:
+        at = ids.index(cursor.token)
+        evidence += abs(at - (len(ids) - cursor.delivered)) - abs(at - (cursor.delivered - 1))
+    if cursor.head in ids:
+        at = ids.index(cursor.head)
+        evidence += abs(at - (len(ids) - 1)) - at
+    return evidence > 0
+
+
+async def _next_chunk(client: ClientXMPP, service: str, node: str, cursor: Cursor,
+                      count: int) -> Page:
+    """Up to ``count`` items after ``cursor`` in the server's order."""
     if cursor.kind == "rsm":
         reply = await iq.send(client, service, "get",
                               items_request(node, rsm_before=cursor.token, rsm_max=count))
@@ -175,7 +288,8 @@ async def older(client: ClientXMPP, service: str, node: str, cursor: Cursor, cou
     order = {item_id: n for n, item_id in enumerate(wanted)}
     items.sort(key=lambda item: order.get(item.item_id, len(order)))
     more = start + count < len(ids)
-    next_cursor = Cursor(kind, wanted[-1], cursor.delivered + len(items)) if more else None
+    next_cursor = Cursor(kind, wanted[-1], cursor.delivered + len(items),
+                         head=cursor.head) if more else None
     return Page(tuple(items), next_cursor)
 
 
