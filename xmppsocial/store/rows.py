@@ -35,6 +35,7 @@ class TimelineEntry:
     likes: int
     comments: int
     digest: str
+    tags: tuple[str, ...] = ()
 
 
 def digest(post: Post) -> str:
@@ -78,4 +79,4 @@ def entry_from_row(row: sqlite3.Row) -> TimelineEntry:
         author_jid=row["author_jid"], title=row["title"], preview=row["preview"],
         when=datetime.fromtimestamp(row["sort_ts"], UTC), unread=not row["is_read"],
         retracted=bool(row["retracted"]), likes=row["likes"], comments=row["comments"],
-        digest=row["digest"])
+        digest=row["digest"], tags=tuple(row["tags"].split()))

@@ -203,6 +203,11 @@ class Timeline:
             found = self._select(" AND p.is_read = 0", [], "DESC", 1, index=index)
         return found[0] if found else None
 
+    def unread_ids(self) -> list[int]:
+        """Row ids of the unread posts of this timeline (marking a view read, and undoing it)."""
+        return [row[0] for row in self.db.execute(
+            f"SELECT p.id FROM posts p WHERE {self._where} AND p.is_read = 0", self._args)]
+
     def mark_all_read(self) -> int:
         """Mark every post of this timeline read; returns how many were unread."""
         return self.db.execute(f"UPDATE posts SET is_read = 1 WHERE id IN (SELECT p.id FROM "
