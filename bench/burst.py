@@ -29,6 +29,7 @@ from xmppsocial.config import Account
 from xmppsocial.localserver import XmppServer
 from xmppsocial.model import MICROBLOG_NODE, ConnectionState, NodeRef
 from xmppsocial.store import Store
+from xmppsocial.ui.actions.social import toggle_follow
 from xmppsocial.ui.app import XmppSocialApp
 from xmppsocial.ui.launch import service_factory
 from xmppsocial.xmpp.register import register_account
@@ -108,7 +109,7 @@ async def run(server: XmppServer, work: Path, tag: str, pressing: bool) -> dict:
     figures: dict[str, object] = {}
     async with app.run_test(size=(120, 36)) as pilot:
         await until(lambda: app.status.state == ConnectionState.ONLINE)
-        app.toggle_follow(blog, True)  # what f does
+        toggle_follow(app, blog, True)  # what f does
         await until(lambda: len(app.feed.rows) >= 6)
         await pilot.pause()
         stop = asyncio.Event()
@@ -122,7 +123,7 @@ async def run(server: XmppServer, work: Path, tag: str, pressing: bool) -> dict:
         burster.stdin.write(b"go\n")
         await burster.stdin.drain()
         if pressing:
-            await until(lambda: app.new_posts >= COUNT)
+            await until(lambda: app.main_panes.reader.new_posts >= COUNT)
         else:
             await until(lambda: app.feed.rows.row(0) is not None
                         and app.feed.rows.row(0).key == last)

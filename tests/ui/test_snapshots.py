@@ -11,6 +11,7 @@ from textual.widgets import Input, TextArea
 
 from tests.ui.conftest import ME, NOW, fill
 from tests.ui.fake_service import FakeService
+from xmppsocial.config import Preferences
 from xmppsocial.store import Store
 from xmppsocial.ui.app import XmppSocialApp
 
@@ -29,7 +30,8 @@ def make_app(tmp_path):
             return build_app(store, None, None, first_run=True)
         fill(store)
         factory = (lambda sink: FakeService(ME, sink)) if online else None
-        return XmppSocialApp(store, service_factory=factory, account=ME, clock=lambda: NOW)
+        return XmppSocialApp(store, service_factory=factory, account=ME, clock=lambda: NOW,
+                             preferences=Preferences(mark_read="enter"))
 
     yield make
     for store in stores:

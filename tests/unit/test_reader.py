@@ -18,6 +18,7 @@ from xmppsocial.reading.rows import MarkRow, PostRow
 from xmppsocial.store import Scope, Store
 
 ME, ALICE, BOB = "me@example.org", "alice@example.org", "bob@example.org"
+NODE_ALICE = NodeRef(ALICE)
 
 
 @pytest.fixture
@@ -163,3 +164,11 @@ def test_next_unread_and_page_keys_stay_inside_the_rows(store) -> None:
     assert reader.cursor == len(reader) - 1
     reader.page(-100)
     assert reader.cursor == 0 and reader.top == 0
+
+
+def test_a_view_with_no_post_yet_starts_at_the_top_when_posts_come(store) -> None:
+    reader = Reader(store, Scope.blog(NODE_ALICE))
+    assert titles(reader) == [f"[more {ALICE}]"] and reader.current.kind == "more"
+    first_page(store, NODE_ALICE, [alice(n) for n in range(5)], cursor=None)
+    reader.reload()
+    assert reader.cursor == 0 and reader.current.title == "Alice 4" and reader.new_posts == 0

@@ -8,6 +8,7 @@ The rules, each with its unit tests (tests/unit/test_reader.py):
   leaves the cursor on the row that took its place.
 - A mark that gets filled (its older posts loaded) leaves the cursor where
   the mark was: on the newest of the posts it made room for.
+- A view with no post yet (a first start) shows its top when posts come.
 - Posts newer than the newest one the reader has had in view are "new": the
   view does not move to them, the count says how many there are above.
 - A "more" or "hole" mark within a page below what is in view asks for its
@@ -16,12 +17,13 @@ The rules, each with its unit tests (tests/unit/test_reader.py):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from xmppsocial.model import PostRef
 from xmppsocial.reading.marks import marks_for
 from xmppsocial.reading.rows import MarkRow, PostRow, Row, RowKey, SortKey
-from xmppsocial.reading.source import MergedSource, StorePosts
+from xmppsocial.reading.source import MergedSource, PostSource, StorePosts
 from xmppsocial.reading.window import Window
 from xmppsocial.store import Scope, Store
 
@@ -38,14 +40,21 @@ class Anchor:
 class Reader:
     """A scope of the store read through a window of rows, with a cursor and a view."""
 
-    def __init__(self, store: Store, scope: Scope | None = None, *, height: int = 10) -> None:
+    def __init__(self, store: Store, scope: Scope | None = None, *, height: int = 10,
+                 loading: set[RowKey] | None = None,
+                 problems: dict[RowKey, str] | None = None,
+                 posts: Callable[[Scope], PostSource] | None = None) -> None:
+        """``loading`` and ``problems`` (by mark key) may be shared by several readers: a
+        page being fetched shows as loading in every view of its blog. ``posts`` gives the
+        posts of a scope (default: the store's)."""
         self.store = store
+        self._posts = posts or (lambda scope: StorePosts(store, scope))
         self.scope = scope or Scope()
         self.cursor = 0
         self.top = 0
         self.height = max(1, height)
-        self.loading: set[RowKey] = set()
-        self.problems: dict[RowKey, str] = {}
+        self.loading: set[RowKey] = loading if loading is not None else set()
+        self.problems: dict[RowKey, str] = problems if problems is not None else {}
         self.offline = True
         self.window = self._window()
         self._seen_top: SortKey | None = None
@@ -55,7 +64,7 @@ class Reader:
     # ------------------------------------------------------------------ rows
     def _window(self) -> Window:
         marks = marks_for(self.store, self.scope, loading=self.loading, problems=self.problems)
-        return Window(MergedSource(StorePosts(self.store, self.scope), marks))
+        return Window(MergedSource(self._posts(self.scope), marks))
 
     @property
     def source(self) -> MergedSource:
@@ -122,8 +131,11 @@ class Reader:
         return Anchor(row.key, row.sort_key, self.cursor - self.top)
 
     def reload(self, anchor: Anchor | None = None) -> None:
-        """Read the rows again (posts or marks came or went); the reader keeps their place."""
+        """Read the rows again (posts or marks came or went); the reader keeps their place.
+        A view that had no post yet starts at its top once posts come."""
         anchor = anchor or self.anchor()
+        if len(self.window) == len(self.source.marks):  # only marks were in view
+            anchor = None
         self.window = self._window()
         if anchor is None:
             self.cursor = self.top = 0

@@ -190,6 +190,15 @@ class Store:
             return None
         return self._post(row)
 
+    def find_item(self, item_id: str) -> PostRef | None:
+        """A post known only by its item id (the command line names posts so): the newest
+        visible one with that id, my own blog's first."""
+        row = self.db.execute("SELECT p.service, p.node, p.item_id FROM posts p LEFT JOIN feeds "
+                              "f ON f.service = p.service AND f.node = p.node WHERE "
+                              "p.item_id = ? AND p.retracted = 0 ORDER BY coalesce(f.own, 0) "
+                              "DESC, p.sort_ts DESC LIMIT 1", (item_id,)).fetchone()
+        return PostRef(*row) if row else None
+
     def parent_of_comments(self, node: NodeRef) -> PostRef | None:
         """The post whose comments live on ``node``, when it is cached."""
         row = self.db.execute("SELECT service, node, item_id FROM posts WHERE comments_service = ? "

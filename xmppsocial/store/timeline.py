@@ -97,7 +97,7 @@ def where(scope: Scope) -> tuple[str, list[object]]:
 
 
 class Timeline:
-    """A TimelineSource (see ui.timeline_rows) for one scope."""
+    """Keyset pages of one scope (the reading model merges them with history marks)."""
 
     def __init__(self, db: sqlite3.Connection, scope: Scope) -> None:
         self.db = db
