@@ -61,9 +61,19 @@ async def load(fetcher: Fetcher, store: Store, mark: MarkRow, page: int = PAGE) 
         got = await fetcher.fetch_older(node, fetcher.cursor(history.cursor), page)
         return HistoryFetched(node, newest_first(got.posts), "older", encoded(got.cursor))
     if history.frontier is None:
-        got = await fetcher.fetch_latest(node, page, deliver=False)
+        try:
+            got = await fetcher.fetch_latest(node, page, deliver=False)
+        except Exception as exc:
+            if not _no_such_node(exc):
+                raise
+            return HistoryFetched(node, (), "first", None)  # no blog yet: nothing to read
         return HistoryFetched(node, newest_first(got.posts), "first", encoded(got.cursor))
     return await _walk_past(fetcher, node, history.frontier[0], page)
+
+
+def _no_such_node(exc: Exception) -> bool:
+    has = getattr(exc, "has", None)
+    return bool(has and has("item-not-found"))
 
 
 async def _fill_hole(fetcher: Fetcher, store: Store, node: NodeRef, hole_id: int,

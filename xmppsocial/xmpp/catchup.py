@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from xmppsocial.events import HistoryFetched
 from xmppsocial.model import NodeRef, Post
+from xmppsocial.xmpp.iq import ServiceError
 
 PAGE = 20
 PAGES = 5  # at most 100 posts per blog per catch-up; beyond that a hole
@@ -53,7 +54,13 @@ async def catch_up(fetcher: Fetcher, cache: CacheView | None, node: NodeRef, *,
                    page: int = PAGE, pages: int = PAGES) -> HistoryFetched:
     """Read ``node`` from its newest post down to the cache's tip, at most ``pages`` pages."""
     tip = cache.tip(node) if cache is not None else None
-    got = await fetcher.fetch_latest(node, page, deliver=False)
+    try:
+        got = await fetcher.fetch_latest(node, page, deliver=False)
+    except ServiceError as exc:
+        if not exc.has("item-not-found"):
+            raise
+        # No such node (yet): a blog with no posts, whose history is complete.
+        return HistoryFetched(node, (), "first" if tip is None else "top", None, True)
     posts = list(got.posts)
     if tip is None:
         return _event(node, posts, "first", got.cursor)
