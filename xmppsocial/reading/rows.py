@@ -71,18 +71,27 @@ class MarkRow:
         """Whether reaching this row can fetch something."""
         return self.kind in ("more", "hole")
 
-    def label(self, offline: bool = False) -> str:
+    def title(self) -> str:
+        """What the row says, on its own line."""
         if self.kind == "end":
             return f"end of {self.blog}"
         if self.loading:
             return f"loading older posts of {self.blog}…"
         count = f"{self.missing} older post{'s' * (self.missing != 1)}" \
             if self.missing else "older posts"
+        return f"{count} of {self.blog} not loaded"
+
+    def hint(self, offline: bool = False) -> str:
+        """What can be done about it, under the title."""
+        if self.kind == "end" or self.loading:
+            return ""
         if self.problem:
-            return f"{count} of {self.blog} could not be loaded: {self.problem} — enter to retry"
-        if offline:
-            return f"{count} of {self.blog} not loaded (offline)"
-        return f"{count} of {self.blog} not loaded — enter to load"
+            return f"could not be loaded: {self.problem} — enter to retry"
+        return "offline: loads when back online" if offline else "enter to load"
+
+    def label(self, offline: bool = False) -> str:
+        hint = self.hint(offline)
+        return f"{self.title()} — {hint}" if hint else self.title()
 
 
 Row = PostRow | MarkRow

@@ -126,6 +126,7 @@ class XmppSocialApp(App[None]):
         self.feed.focus()
         # The outbox drains in the service's own time: keep its count in view.
         self.set_interval(1.0, self._refresh_status)
+        self.set_interval(30.0, self._follow_own_blog)
         for companion in self.companions:
             self.run_worker(companion(), group="companions", exit_on_error=False)
         if self.service_factory is not None:
@@ -249,6 +250,14 @@ class XmppSocialApp(App[None]):
             return
         self.status.pending = len(self.store.pending())
         self.status.unread = self.store.unread_count()
+
+    def _follow_own_blog(self) -> None:
+        """A blog created elsewhere (the command line, another device) after we connected
+        is followed as soon as it exists, so that its posts are pushed here too."""
+        service = self.service
+        if service is not None and not self.offline \
+                and not getattr(service, "own_blog_followed", True):
+            self.background(service.follow_own_blog(), "own-blog")
 
     @property
     def offline(self) -> bool:

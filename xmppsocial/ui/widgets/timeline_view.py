@@ -255,10 +255,12 @@ class TimelineView(ScrollView, can_focus=True):
             return Segment(text, style + self.get_component_rich_style(component, partial=True))
 
         if isinstance(row, MarkRow):
-            segments = [] if line != 1 else [
-                Segment("  ", style),
-                part(f"┄ {row.label(self.reader.offline)} ┄",
-                     "timeline-view--end" if row.kind == "end" else "timeline-view--mark")]
+            component = "timeline-view--end" if row.kind == "end" else "timeline-view--mark"
+            text = {1: f"┄ {row.title()} ┄", 2: row.hint(self.reader.offline)}.get(line, "")
+            segments = [Segment("  ", style), part(text, component)] if text else []
+        elif isinstance(row, PostRow) and row.deleted:
+            segments = [Segment("  ", style), part("deleted", "timeline-view--deleted")] \
+                if line == 1 else []
         elif line == 0:
             marker = part("● " if row.unread else "  ", "timeline-view--unread")
             counts = "".join(f"  {sym}{n}" for sym, n in (("♥", row.likes), ("↳", row.comments))
@@ -270,10 +272,7 @@ class TimelineView(ScrollView, can_focus=True):
                 segments.append(part("  " + " ".join(f"#{t}" for t in row.tags),
                                      "timeline-view--tags"))
         elif line == 1:
-            if row.deleted:
-                segments = [Segment("  ", style), part("deleted", "timeline-view--deleted")]
-            else:
-                segments = [Segment("  ", style), part(row.title, "timeline-view--title")]
+            segments = [Segment("  ", style), part(row.title, "timeline-view--title")]
         else:
             segments = [Segment("  ", style), part(row.preview, "timeline-view--preview")]
         strip = Strip(segments).crop_extend(0, width, style)
