@@ -111,7 +111,9 @@ class EventApplier:
     def _store(self, posts: tuple[Post, ...], changes: Changes, live: bool) -> None:
         if not posts:
             return
-        result = self.store.upsert_posts(posts)
+        # Oldest first: posts published in the same second then keep the order they are
+        # shown in everywhere (newest first by date, then item id), as rows order ties by id.
+        result = self.store.upsert_posts(sorted(posts, key=lambda p: (p.published, p.item_id)))
         changes.new += result.new
         changes.changed += result.changed
         if live:

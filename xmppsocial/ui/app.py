@@ -257,7 +257,14 @@ class XmppSocialApp(App[None]):
         service = self.service
         if service is not None and not self.offline \
                 and not getattr(service, "own_blog_followed", True):
-            self.background(service.follow_own_blog(), "own-blog")
+            self.background(self._own_blog_appeared(service), "own-blog")
+
+    async def _own_blog_appeared(self, service: SocialService) -> None:
+        if await service.follow_own_blog():  # it exists now: read what was posted there
+            from xmppsocial.xmpp.catchup import catch_up
+
+            self.take([await catch_up(service, self.store.history,  # type: ignore[arg-type]
+                                      service.own_blog)])
 
     @property
     def offline(self) -> bool:
