@@ -201,6 +201,7 @@ async def test_delete_asks_first_then_retracts(app_with_fake) -> None:
         await pilot.pause(0.1)
         assert holder["service"].calls[-1] == ("retract", make_post(ME, "post-00027").ref)
         assert app.feed.current.deleted and app.feed.current.title == ""
+        assert app.feed.border_title == "Feed · 29 posts"
         assert "deleted" in thread_text(app)
 
 

@@ -4,7 +4,8 @@ Only the views that page through blogs (home: everything followed and my own
 blog; one blog) have marks; an unread, tag or search view shows what the
 cache holds and nothing else. Each blog in view gets one row at its frontier,
 "more" or "end", and one per hole, placed just below the post it follows so
-that the rows of every blog in a merged view sit where their time says.
+that the rows of every blog in a merged view sit where their time says. A blog
+with nothing cached has a row in its own view only.
 """
 
 from __future__ import annotations
@@ -65,8 +66,9 @@ def _feed_marks(history: FeedHistory, single: bool) -> list[MarkRow]:
     name = blog_name(history.title, history.owner_name, node.service, node.node)
     out = []
     if history.frontier is None:
-        # An empty blog that is known to be empty says so only in its own view.
-        if not history.ended or single:
+        # Nothing of this blog is cached: only its own view has a row for it. In a merged
+        # view it would sit below everything; the catch-up reads its first page anyway.
+        if single:
             out.append(MarkRow("end" if history.ended else "more", node, BOTTOM, name))
     else:
         out.append(MarkRow("end" if history.ended else "more", node,

@@ -86,8 +86,8 @@ class Reader:
         return PostRef(*row.key) if isinstance(row, PostRow) and not row.deleted else None
 
     def post_count(self) -> int:
-        """Posts in this view, marks not counted."""
-        return self.source.post_count()
+        """Posts in this view, marks not counted (as of the last reload)."""
+        return len(self.window) - len(self.source.marks)
 
     # ------------------------------------------------------------------ moving
     def move(self, index: int) -> bool:

@@ -278,8 +278,10 @@ class Store:
 
     def mark_own_read(self, jid: str) -> int:
         """Posts on my own blog are never unread; returns how many changed."""
-        return self.db.execute("UPDATE posts SET is_read = 1 WHERE service = ? AND is_read = 0",
-                               (jid,)).rowcount
+        # The conditions of posts_unread_by_node: the update is a seek, not a scan.
+        return self.db.execute("UPDATE posts INDEXED BY posts_unread_by_node SET is_read = 1 "
+                               "WHERE service = ? AND is_read = 0 AND is_comment = 0 AND "
+                               "retracted = 0", (jid,)).rowcount
 
     def unread_count(self, scope: Scope | None = None) -> int:
         """Unread posts in the home timeline, or in ``scope`` when given."""

@@ -122,7 +122,7 @@ class XmppSocialApp(App[None]):
         self.status.insecure = self.insecure
         if self.startup_notice:
             self.notify(self.startup_notice, severity="warning", timeout=15)
-        self._refresh_status()
+        self.call_after_refresh(self._refresh_status)  # the feed is painted first
         self.feed.focus()
         # The outbox drains in the service's own time: keep its count in view.
         self.set_interval(1.0, self._refresh_status)

@@ -240,7 +240,7 @@ class ReadingPanes(Horizontal):
         elif changes.changed:
             self.refresh_rows(changes.changed)
         self._refresh_thread(changes)
-        self.refresh_title()
+        self.refresh_title(counted=bool(changes.retracted))
         self._show_new_posts()
         self.request_pages()
 
@@ -286,8 +286,10 @@ class ReadingPanes(Horizontal):
         self._show_new_posts()
         self.request_pages()
 
-    def refresh_title(self) -> None:
-        count = self.reader.post_count()
+    def refresh_title(self, counted: bool = False) -> None:
+        """The view's name and how many posts it holds (``counted``: ask the store, as rows
+        deleted in place still hold their place until the next reload)."""
+        count = self.reader.source.post_count() if counted else self.reader.post_count()
         self.feed.border_title = f"{self.title} · {count} post{'s' * (count != 1)}"
 
 
