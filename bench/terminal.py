@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 
 from bench.installed import byte_compile
 
-SESSION = "bench-terminal"
+SESSION = f"bench-terminal-{os.getpid()}"  # apart from any other run on the machine
 SIZE = (120, 36)
 BARE = """
 import slixmpp  # noqa: F401

@@ -212,3 +212,18 @@ async def test_keys_from_the_config_file_rebind_the_actions(store) -> None:
 
 def screen(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def test_the_key_table_and_the_bindings_are_one() -> None:
+    """Every [keys] name is bound somewhere, every binding has a name, every app key a
+    command: what help, the palette and config.toml say is what the keys do."""
+    from xmppsocial.keys import BY_NAME, KEYS
+    from xmppsocial.ui.commands import COMMANDS
+    from xmppsocial.ui.screens.blog import BlogScreen
+    from xmppsocial.ui.screens.compose import ComposeScreen
+    from xmppsocial.ui.widgets.thread_view import ThreadView
+
+    bound = {b.id for cls in (XmppSocialApp, TimelineView, ThreadView, BlogScreen, ComposeScreen)
+             for b in cls.BINDINGS}
+    assert bound == set(BY_NAME)
+    assert {s.name for s in KEYS if s.where == "app"} - {"quit"} == set(COMMANDS)

@@ -33,7 +33,7 @@ class PostRow:
     author: str
     title: str
     preview: str
-    when: datetime
+    when: datetime | None  # None: the post carries no usable date
     unread: bool = False
     likes: int = 0
     comments: int = 0
@@ -106,8 +106,10 @@ def post_row(entry: TimelineEntry) -> PostRow:
                    tags=tuple(clean_line(t, 40) for t in entry.tags[:8]))
 
 
-def age(when: datetime, now: datetime) -> str:
-    """A short relative time: 45s, 12m, 3h, 5d, then the date."""
+def age(when: datetime | None, now: datetime) -> str:
+    """A short relative time: 45s, 12m, 3h, 5d, then the date; "date unknown" without one."""
+    if when is None:
+        return "date unknown"
     seconds = max(0, int((now - when).total_seconds()))
     for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
         if seconds >= size:

@@ -14,6 +14,7 @@ from typing import Any
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
+from textual.css.query import NoMatches
 from textual.widgets import Header, Input
 from textual.worker import Worker, WorkerState
 
@@ -221,10 +222,11 @@ class XmppSocialApp(App[None]):
         if self.panes_gone:
             return None
         changes = self.applier.apply(events)
-        if changes.connection is not None:
-            self.status.state = changes.connection.state
-            self.status.reason = changes.connection.reason
-        for panes in list(self.panes):
+        status = self._status_line()
+        if changes.connection is not None and status is not None:
+            status.state = changes.connection.state
+            status.reason = changes.connection.reason
+        for panes in self._live_panes():
             panes.apply(changes)
         for activity in changes.activity:
             self.notify(activity.message, title=activity.title)
@@ -235,21 +237,35 @@ class XmppSocialApp(App[None]):
 
     def refresh_views(self) -> None:
         """Read every view again (marks loading, read state of many posts)."""
-        for panes in list(self.panes):
+        for panes in self._live_panes():
             panes.reload()
         self._refresh_status()
 
     def read_changed(self, refs: list[PostRef], unread: bool) -> None:
         keys = [(r.service, r.node, r.item) for r in refs]
-        for panes in list(self.panes):
+        for panes in self._live_panes():
             panes.read_changed(keys, unread)
         self._refresh_status()
 
+    def _live_panes(self) -> list[ReadingPanes]:
+        # A timer can fire while Textual takes a screen down, its widgets already gone.
+        return [p for p in self.panes if p.is_attached and p.children and not self.panes_gone]
+
     def _refresh_status(self) -> None:
+        status = self._status_line()
+        if status is not None:
+            status.pending = len(self.store.pending())
+            status.unread = self.store.unread_count()
+
+    def _status_line(self) -> StatusLine | None:
+        """The status line, or None while Textual takes the screens down (timers still run
+        then, and its widgets go before the screen does)."""
         if self.panes_gone:
-            return
-        self.status.pending = len(self.store.pending())
-        self.status.unread = self.store.unread_count()
+            return None
+        try:
+            return self.status
+        except NoMatches:
+            return None
 
     def _follow_own_blog(self) -> None:
         """A blog created elsewhere (the command line, another device) after we connected
