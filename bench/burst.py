@@ -44,10 +44,12 @@ async def until(condition, timeout: float = 120) -> None:  # type: ignore[no-unt
 
 
 async def keys(app: XmppSocialApp, stop: asyncio.Event | None, count: int = 0) -> list[float]:
-    """j and k in turn between rows 1 and 2; ms from each action to the next frame."""
+    """j and k in turn, over the same two posts (new ones come in above them, and the
+    cursor stays with its post); ms from each action to the next frame."""
     samples = []
     while (stop is not None and not stop.is_set()) or len(samples) < count:
-        action = app.feed.action_cursor_down if app.feed.cursor == 1 else app.feed.action_cursor_up
+        action = app.feed.action_cursor_down if len(samples) % 2 == 0 \
+            else app.feed.action_cursor_up
         start = time.perf_counter()
         action()
         samples.append((await next_frame(start) - start) * 1000)

@@ -68,3 +68,21 @@ def test_a_window_reaches_far_rows_by_offset_and_neighbours_by_keyset() -> None:
     assert window.row(PAGE * 9 + 49) == want[PAGE * 9 + 49]
     assert store_side.calls[-1] == "newer_than"
     assert window.row(1002).kind == "hole"  # the mark below every post is the last row
+
+
+@settings(max_examples=40, deadline=None)
+@given(times=st.lists(st.integers(0, 6), min_size=1, max_size=160),
+       places=st.lists(st.tuples(st.integers(-1, 7), st.integers(0, 162)), max_size=6,
+                       unique=True), pick=st.integers(0, 10_000))
+def test_a_window_seeded_at_a_row_holds_the_same_rows_as_one_read_from_the_top(
+        times, places, pick) -> None:
+    source = MergedSource(ListPosts(posts(times)), marks(places))
+    want = expected(source)
+    index = pick % len(want)
+    window = Window(source)
+    window.seed(index, want[index])
+    assert source.older_than(want[index].sort_key, 0) == [] == source.newer_than(
+        want[index].sort_key, 0)
+    assert [row for _, row in window.loaded()] == \
+        want[index // PAGE * PAGE:index // PAGE * PAGE + PAGE]
+    assert "at_offset" not in source.posts.calls

@@ -146,11 +146,12 @@ class Reader:
     def restore(self, anchor: Anchor) -> None:
         """Put the cursor back on the anchor's row (or where it was), at the same line."""
         sort_key = anchor.sort_key
-        if anchor.key[0] != "mark":
-            found = self.source.lookup(anchor.key)
-            if found is not None:  # still here, perhaps elsewhere (an edit of its date)
-                sort_key = found.sort_key
+        found = self.source.lookup(anchor.key)
+        if found is not None:  # still here, perhaps elsewhere (an edit of its date)
+            sort_key = found.sort_key if anchor.key[0] != "mark" else sort_key
         index = max(0, min(self.source.position(sort_key), len(self.window) - 1))
+        if found is not None and found.sort_key == sort_key:
+            self.window.seed(index, found)
         self.cursor = index
         self.top = max(0, index - anchor.line)
         self._saw_top()

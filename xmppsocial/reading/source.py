@@ -100,24 +100,32 @@ class MergedSource:
         return self.posts.count()
 
     def newest(self, limit: int) -> list[Row]:
+        if limit <= 0:
+            return []
         posts = self.posts.newest(limit)
         end = self.marks_above(posts[-1].sort_key) if len(posts) == limit else len(self.marks)
         return _merged(posts, self.marks[:end])[:limit]
 
     def older_than(self, key: SortKey, limit: int) -> list[Row]:
+        if limit <= 0:
+            return []
         posts = self.posts.older_than(key, limit)
         end = self.marks_above(posts[-1].sort_key) if len(posts) == limit else len(self.marks)
         return _merged(posts, self.marks[self._marks_from(key):end])[:limit]
 
     def newer_than(self, key: SortKey, limit: int) -> list[Row]:
+        if limit <= 0:
+            return []
         posts = self.posts.newer_than(key, limit)
         start = self._marks_from(posts[0].sort_key) if len(posts) == limit else 0
-        return _merged(posts, self.marks[start:self.marks_above(key)])[-limit:] if limit else []
+        return _merged(posts, self.marks[start:self.marks_above(key)])[-limit:]
 
     def oldest(self, limit: int) -> list[Row]:
+        if limit <= 0:
+            return []
         posts = self.posts.oldest(limit)
         start = self._marks_from(posts[0].sort_key) if len(posts) == limit else 0
-        return _merged(posts, self.marks[start:])[-limit:] if limit else []
+        return _merged(posts, self.marks[start:])[-limit:]
 
     def at_offset(self, offset: int, limit: int) -> list[Row]:
         """``limit`` rows from position ``offset``: posts read once from where the marks above

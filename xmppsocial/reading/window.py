@@ -74,6 +74,17 @@ class Window:
                     return page_no * PAGE + offset
         return None
 
+    def seed(self, index: int, row: Row) -> None:
+        """Load the page holding ``row``, known to be at ``index``, by keyset around it: a
+        reload that keeps the reader's place does not read the rows above by offset."""
+        if not 0 <= index < self.total:
+            return
+        page_no, offset = divmod(index, PAGE)
+        newer = self.source.newer_than(row.sort_key, offset) if offset else []
+        older = self.source.older_than(row.sort_key, PAGE - offset - 1)
+        if len(newer) == offset:
+            self._pages[page_no] = [*newer, row, *older]
+
     def _page(self, page_no: int) -> list[Row]:
         page = self._pages.get(page_no)
         if page is not None:

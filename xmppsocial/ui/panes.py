@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from xmppsocial.ui.app import XmppSocialApp
 
 SHOW_AFTER = 0.05  # s: the pause before the thread pane follows the cursor
+RELOAD_EVERY = 0.25  # s: rows read again at most this often while a burst comes in
 
 
 class ReadingPanes(Horizontal):
@@ -42,6 +43,8 @@ class ReadingPanes(Horizontal):
         self.title = title
         self._show_timer: Timer | None = None
         self._read_timer: Timer | None = None
+        self._reload_timer: Timer | None = None
+        self._reloaded_at = 0.0
 
     @property
     def social(self) -> XmppSocialApp:
@@ -235,12 +238,33 @@ class ReadingPanes(Horizontal):
             if self.thread.post is not None and self.thread.post.key in changes.retracted:
                 self.thread.show_note("This post was deleted by its author.")
         if in_view and (changes.new or changes.history or changes.purged):
-            reader.reload()
-            self.feed.sync(reloaded=True)
+            self._reload_soon()
         elif changes.changed:
             self.refresh_rows(changes.changed)
         self._refresh_thread(changes)
         self.refresh_title(counted=bool(changes.retracted))
+        self._show_new_posts()
+        self.request_pages()
+
+    def _reload_soon(self) -> None:
+        """Read the rows again now, or, in a burst, once the burst has paused a moment: each
+        reading costs a count and a repaint, and the reader's place is kept either way."""
+        if self._reload_timer is not None:
+            return
+        wait = self._reloaded_at + RELOAD_EVERY - time.monotonic()
+        if wait <= 0:
+            self._reload_rows()
+        else:
+            self._reload_timer = self.set_timer(wait, self._reload_rows)
+
+    def _reload_rows(self) -> None:
+        self._reload_timer = None
+        if not self.is_attached or not self.children:
+            return
+        self._reloaded_at = time.monotonic()
+        self.reader.reload()
+        self.feed.sync(reloaded=True)
+        self.refresh_title()
         self._show_new_posts()
         self.request_pages()
 

@@ -132,7 +132,8 @@ class TimelineView(ScrollView, can_focus=True):
     def sync(self, reloaded: bool = False) -> None:
         """Show the reader's state: after a move, or (``reloaded``) after its rows changed."""
         if reloaded:
-            self._strips.clear()
+            # Strips are cached by row content, not position: rows that only moved (posts
+            # came in above) are drawn again from the cache.
             self._stamps.clear()
             self._update_size()
             self.refresh()
