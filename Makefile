@@ -19,6 +19,7 @@ bench: system-packages venv
 	$(BIN)/python -m bench.parse_render
 	$(BIN)/python -m bench.store
 	$(BIN)/python -m bench.tui
+	$(BIN)/python -m bench.terminal
 	$(BIN)/python -m bench.network
 	$(BIN)/python -m bench.burst
 	$(BIN)/python -m bench.import_feed

@@ -29,6 +29,7 @@ from xmppsocial.config import Account
 from xmppsocial.localserver import XmppServer
 from xmppsocial.model import MICROBLOG_NODE, ConnectionState, NodeRef
 from xmppsocial.store import Store
+from xmppsocial.ui.actions.social import toggle_follow
 from xmppsocial.ui.app import XmppSocialApp
 from xmppsocial.ui.launch import service_factory
 from xmppsocial.xmpp.register import register_account
@@ -43,10 +44,12 @@ async def until(condition, timeout: float = 120) -> None:  # type: ignore[no-unt
 
 
 async def keys(app: XmppSocialApp, stop: asyncio.Event | None, count: int = 0) -> list[float]:
-    """j and k in turn between rows 1 and 2; ms from each action to the next frame."""
+    """j and k in turn, over the same two posts (new ones come in above them, and the
+    cursor stays with its post); ms from each action to the next frame."""
     samples = []
     while (stop is not None and not stop.is_set()) or len(samples) < count:
-        action = app.feed.action_cursor_down if app.feed.cursor == 1 else app.feed.action_cursor_up
+        action = app.feed.action_cursor_down if len(samples) % 2 == 0 \
+            else app.feed.action_cursor_up
         start = time.perf_counter()
         action()
         samples.append((await next_frame(start) - start) * 1000)
@@ -110,7 +113,7 @@ async def run(server: XmppServer, work: Path, tag: str, pressing: bool) -> dict:
     figures: dict[str, object] = {}
     async with app.run_test(size=(120, 36)) as pilot:
         await until(lambda: app.status.state == ConnectionState.ONLINE)
-        app.toggle_follow(blog, True)  # what f does
+        toggle_follow(app, blog, True)  # what f does
         await until(lambda: len(app.feed.rows) >= 6)
         await pilot.pause()
         stop = asyncio.Event()
@@ -124,7 +127,7 @@ async def run(server: XmppServer, work: Path, tag: str, pressing: bool) -> dict:
         burster.stdin.write(b"go\n")
         await burster.stdin.drain()
         if pressing:
-            await until(lambda: app.new_posts >= COUNT)
+            await until(lambda: app.main_panes.reader.new_posts >= COUNT)
         else:
             await until(lambda: app.feed.rows.row(0) is not None
                         and app.feed.rows.row(0).key == last)

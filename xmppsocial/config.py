@@ -12,11 +12,13 @@ Example ``config.toml``::
     public_follows = false              # true: new follows are listed for contacts to see
 
     [preferences]
-    theme = "textual-dark"
+    theme = "textual-dark"              # the palette's "Change theme" saves the one chosen
     editor = "vim"                      # default: $VISUAL, $EDITOR, then vi
+    mark_read = "shown"                 # "shown": after a second in the thread pane;
+                                        # "enter": only when opened with Enter
 
     [keys]
-    next = "j"
+    next = "j"                          # the names are those of xmppsocial.keys
 
 Every key is optional except ``jid``. Passwords never go in this file (a
 ``password`` key is an error): see secrets.py. Errors name the file, the key
@@ -67,6 +69,7 @@ class Preferences:
     theme: str = "textual-dark"
     editor: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    mark_read: str = "shown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,8 @@ class Config:
 
 ACCOUNT_KEYS = {"jid", "server", "ca_file", "verify_tls", "notify_contacts", "password_command",
                 "public_follows"}
-PREFERENCE_KEYS = {"theme", "editor"}
+PREFERENCE_KEYS = {"theme", "editor", "mark_read"}
+MARK_READ = ("shown", "enter")
 TABLES = {"account", "preferences", "keys"}
 
 
@@ -205,14 +209,15 @@ def _parse(data: dict[str, object]) -> tuple[tuple[Account, ...], Preferences]:
             raise ConfigError(f"{name}: expected a [{name}] table, got {shown(table)}")
     assert isinstance(prefs, dict) and isinstance(keys, dict)
     _unknown(prefs, PREFERENCE_KEYS, "preferences.")
-    for name, key in keys.items():
-        if not isinstance(key, str) or not key:
-            raise ConfigError(f"keys.{name}: expected a key name such as \"j\" or "
-                              f"\"ctrl+n\", got {shown(key)}")
+    _check_keys(keys)
+    mark_read = str(_expect(prefs, "mark_read", str, "preferences", "shown"))
+    if mark_read not in MARK_READ:
+        raise ConfigError(f"preferences.mark_read: expected \"shown\" or \"enter\", "
+                          f"got {shown(mark_read)}")
     preferences = Preferences(
         theme=str(_expect(prefs, "theme", str, "preferences", "textual-dark")),
         editor=_expect(prefs, "editor", str, "preferences", None),  # type: ignore[arg-type]
-        keys=dict(keys))
+        keys=dict(keys), mark_read=mark_read)
     parsed = tuple(_account(a, f"account[{n}]") for n, a in enumerate(accounts))
     seen: dict[str, int] = {}
     for n, account in enumerate(parsed):
@@ -221,6 +226,20 @@ def _parse(data: dict[str, object]) -> tuple[tuple[Account, ...], Preferences]:
                               f"[{seen[account.jid]}]; expected each account once")
         seen[account.jid] = n
     return parsed, preferences
+
+
+def _check_keys(keys: dict[str, object]) -> None:
+    from xmppsocial import keys as known
+
+    _unknown(keys, set(known.BY_NAME), "keys.")
+    for name, key in keys.items():
+        problem = known.check_key(key) if isinstance(key, str) else "not a string"
+        if problem:
+            raise ConfigError(f"keys.{name}: expected a key name such as \"j\" or "
+                              f"\"ctrl+n\", got {shown(key)}")
+    clashing = known.clashes(keys)  # type: ignore[arg-type]
+    if clashing:
+        raise ConfigError(f"keys: {clashing[0]}; expected one action per key")
 
 
 def _toml_string(value: str) -> str:
@@ -253,6 +272,8 @@ def dump_config(config: Config) -> str:
     out.append(f"theme = {_toml_string(prefs.theme)}")
     if prefs.editor:
         out.append(f"editor = {_toml_string(prefs.editor)}")
+    if prefs.mark_read != "shown":
+        out.append(f"mark_read = {_toml_string(prefs.mark_read)}")
     if prefs.keys:
         out.append("\n[keys]")
         out.extend(f"{_toml_string(k)} = {_toml_string(v)}" for k, v in prefs.keys.items())
@@ -265,4 +286,44 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     if path.parent == paths.config_dir():
         paths.private_dir(path.parent)  # ours: tighten it even if an older release made it
     paths.write_private(path, dump_config(config))
+    return path
+
+
+def save_preference(name: str, value: str, path: Path | None = None) -> Path:
+    """Set one ``[preferences]`` value in the file, every other line left as written.
+
+    The TUI saves what the user chooses in it (a theme) this way: the file stays the
+    user's, comments and all. A change that would make the file unreadable is not kept.
+    """
+    import re
+
+    path = path or paths.config_file()
+    try:
+        before = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        before = ""
+    lines = before.splitlines()
+    line = f"{name} = {_toml_string(value)}"
+    start = next((n for n, text in enumerate(lines)
+                  if text.split("#", 1)[0].strip() == "[preferences]"), None)
+    if start is None:
+        lines += ([""] if lines else []) + ["[preferences]", line]
+    else:
+        end = next((n for n in range(start + 1, len(lines))
+                    if lines[n].lstrip().startswith("[")), len(lines))
+        at = next((n for n in range(start + 1, end)
+                   if re.match(rf"\s*{re.escape(name)}\s*=", lines[n])), None)
+        if at is not None:
+            lines[at] = line
+        else:
+            last = max((n for n in range(start, end) if lines[n].strip()), default=start)
+            lines.insert(last + 1, line)
+    if path.parent == paths.config_dir():
+        paths.private_dir(path.parent)
+    paths.write_private(path, "\n".join(lines) + "\n")
+    try:
+        load_config(path)
+    except ConfigError:
+        paths.write_private(path, before)
+        raise
     return path

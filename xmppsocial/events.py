@@ -111,6 +111,29 @@ class AttachmentsReceived:
     live: bool = True
 
 
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryFetched:
+    """Posts read back through a blog's history, and where that reading now stands.
+
+    ``kind`` is "first" (the newest posts of a blog the cache held nothing of: where its
+    history starts), "top" (from the newest post down to what the cache held, after
+    connecting: the catch-up), "older" (past the oldest post read so far, the frontier)
+    or "hole" (into the gap ``hole`` left by an earlier catch-up). ``cursor`` (the network layer's, as text) reads
+    on below the oldest of ``posts``; None means there is nothing older. ``joined`` says
+    the pages reached posts the cache already held, so no gap is left above them.
+    """
+
+    node: NodeRef
+    posts: tuple[Post, ...]
+    kind: str
+    cursor: str | None
+    joined: bool = False
+    hole: int | None = None
+    missing: int | None = None
+
+
 ServiceEvent = (ConnectionChanged | PostsReceived | PostsRetracted | NodePurged
                 | SubscriptionChanged | EntryRejected | FollowsSynced | FollowersListed
-                | PublicFollowsReceived | AttachmentsReceived)
+                | PublicFollowsReceived | AttachmentsReceived | HistoryFetched)

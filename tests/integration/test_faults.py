@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import account_factory, require_binary
 from tests.integration.test_service import a_post, online
-from tests.integration.test_tui_end_to_end import wait_until
+from tests.integration.test_tui_end_to_end import post_rows, wait_until
 from xmppsocial.config import Account
 from xmppsocial.localserver import XmppServer
 from xmppsocial.model import ConnectionState, NodeRef
@@ -48,7 +48,7 @@ async def test_server_crash_and_restart_under_the_tui(own_prosody, tmp_path) -> 
     app = build_app(store, account, bob_settings.password)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(lambda: app.status.state is ConnectionState.ONLINE, pilot)
-        await wait_until(lambda: len(app.feed.rows) == 1, pilot)
+        await wait_until(lambda: len(post_rows(app)) == 1, pilot)
         app.service.backoff = (0.3, 1.0)
 
         server.kill()
@@ -67,9 +67,8 @@ async def test_server_crash_and_restart_under_the_tui(own_prosody, tmp_path) -> 
         await alice.publish_post(a_post(alice.jid, "after-crash-2", "After", "y"))
         await wait_until(lambda: app.status.state is ConnectionState.ONLINE, pilot, 30)
         await wait_until(lambda: app.status.pending == 0, pilot, 15)
-        await wait_until(lambda: any(app.feed.rows.row(i).title == "After"
-                                     for i in range(len(app.feed.rows))), pilot, 15)
-        keys = [app.feed.rows.row(i).key for i in range(len(app.feed.rows))]
+        await wait_until(lambda: any(row.title == "After" for row in post_rows(app)), pilot, 15)
+        keys = [row.key for row in post_rows(app)]
         assert len(keys) == len(set(keys)) == 3  # before, after, and bob's own: once each
     page = await alice.fetch_latest(NodeRef(bob_settings.jid), 10, deliver=False)
     assert [p.title for p in page.posts] == ["Written offline"]

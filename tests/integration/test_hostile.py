@@ -135,7 +135,7 @@ async def test_hostile_corpus_reads_safely(xmpp_server, new_account, tmp_path) -
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.2)
         for _ in range(len(app.feed.rows)):
-            app._show(app.feed.current.key)
+            app.main_panes.show_row(app.feed.current)
             await pilot.pause()
             screen = "\n".join(s.text for s in app.screen._compositor.render_strips())
             assert clean(screen), repr([c for c in screen if c in FORBIDDEN])

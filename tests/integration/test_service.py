@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from xmppsocial.events import ConnectionChanged, PostsReceived, PostsRetracted
+from xmppsocial.events import ConnectionChanged, HistoryFetched, PostsReceived, PostsRetracted
 from xmppsocial.model import MICROBLOG_NODE, Author, ConnectionState, NodeRef, Post
 from xmppsocial.xmpp.client import ConnectError, ConnectionSettings
 from xmppsocial.xmpp.publishing import AccessModelMismatch
@@ -44,7 +44,8 @@ class Recorder:
                 pass
 
     def received(self, item_id: str) -> list[Post]:
-        return [p for e in self.events if isinstance(e, PostsReceived)
+        """Posts with this id that reached us: pushed, or read back by the catch-up."""
+        return [p for e in self.events if isinstance(e, PostsReceived | HistoryFetched)
                 for p in e.posts if p.item_id == item_id]
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from tests.ui.fake_service import FakeService
 from tests.unit.store_factory import comment_on, like_on, make_post
+from xmppsocial.config import Preferences
 from xmppsocial.model import NodeRef
 from xmppsocial.store import Store
 from xmppsocial.ui.app import XmppSocialApp
@@ -43,5 +44,7 @@ def app_with_fake(store):
         holder["service"] = FakeService(ME, sink)
         return holder["service"]
 
-    app = XmppSocialApp(store, service_factory=factory, account=ME, clock=lambda: NOW)
+    # Read on Enter only: what a test sees must not depend on how long the machine took.
+    app = XmppSocialApp(store, service_factory=factory, account=ME, clock=lambda: NOW,
+                        preferences=Preferences(mark_read="enter"))
     return app, holder

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from tests.unit.fake_blogs import FakeCursor, FakePage
 from xmppsocial.events import ConnectionChanged, PostsReceived, PostsRetracted
 from xmppsocial.model import (
     COMMENTS_NODE_PREFIX,
@@ -16,19 +17,13 @@ from xmppsocial.model import (
 
 
 @dataclass
-class FakePage:
-    node: NodeRef
-    posts: tuple[Post, ...]
-    cursor: None = None
-
-
-@dataclass
 class FakeService:
     jid: str
     sink: object
     state: ConnectionState = ConnectionState.OFFLINE
     blogs: dict[NodeRef, dict[str, Post]] = field(default_factory=dict)
     calls: list[tuple[str, object]] = field(default_factory=list)
+    fetches: list[tuple[str, object]] = field(default_factory=list)
     fail_publish: str | None = None
 
     @property
@@ -74,12 +69,30 @@ class FakeService:
     async def retract(self, ref) -> None:  # type: ignore[no-untyped-def]
         self.calls.append(("retract", ref))
 
+    def _page(self, node: NodeRef, start: int, count: int) -> FakePage:
+        posts = sorted(self.blogs.get(node, {}).values(), key=lambda p: (p.published, p.item_id),
+                       reverse=True)
+        chunk = tuple(posts[start:start + count])
+        more = start + count < len(posts)
+        return FakePage(node, chunk, FakeCursor(start + len(chunk)) if more else None)
+
     async def fetch_latest(self, node: NodeRef, count: int = 20, *, deliver: bool = True):
-        posts = tuple(sorted(self.blogs.get(node, {}).values(), key=lambda p: p.published,
-                             reverse=True)[:count])
-        if deliver and posts:
-            self.emit(PostsReceived(posts, live=False))
-        return FakePage(node, posts)
+        self.fetches.append(("fetch_latest", node))
+        page = self._page(node, 0, count)
+        if deliver and page.posts:
+            self.emit(PostsReceived(page.posts, live=False))
+        return page
+
+    async def fetch_older(self, node: NodeRef, cursor: FakeCursor, count: int = 20):
+        self.fetches.append(("fetch_older", node))
+        return self._page(node, cursor.delivered, count)
+
+    @staticmethod
+    def cursor(text: str) -> FakeCursor:
+        return FakeCursor.decode(text)
+
+    async def follow_own_blog(self) -> bool:
+        return True
 
     async def follow(self, node: NodeRef):  # type: ignore[no-untyped-def]
         self.calls.append(("follow", node))

@@ -1,21 +1,24 @@
-"""The feed pane's Line-API view: rows drawn from pages, keys that move the cursor."""
+"""The feed pane's Line-API view: rows drawn from the reading model, keys that move it."""
 
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from tests.ui.fake_timeline import EPOCH, ListSource, make_rows
-from xmppsocial.ui.timeline_rows import PAGE, TimelineRows
-from xmppsocial.ui.widgets.timeline_view import ROW_HEIGHT, TimelineView, age
+from tests.ui.fake_timeline import EPOCH, ListPosts, make_rows
+from xmppsocial.reading.reader import Reader
+from xmppsocial.reading.rows import age
+from xmppsocial.store import Store
+from xmppsocial.ui.widgets.timeline_view import ROW_HEIGHT, TimelineView
 
 
 class TimelineApp(App[None]):
-    def __init__(self, source: ListSource) -> None:
+    def __init__(self, source: ListPosts) -> None:
         super().__init__()
-        self.source = source
+        self.store = Store(":memory:")
+        self.reader = Reader(self.store, posts=lambda scope: source)
 
     def compose(self) -> ComposeResult:
-        yield TimelineView(TimelineRows(self.source), clock=lambda: EPOCH, id="feed")
+        yield TimelineView(self.reader, clock=lambda: EPOCH, id="feed")
 
 
 def screen_text(app: App) -> str:
@@ -23,7 +26,7 @@ def screen_text(app: App) -> str:
 
 
 async def test_rows_show_author_title_and_preview() -> None:
-    app = TimelineApp(ListSource(make_rows(10)))
+    app = TimelineApp(ListPosts(make_rows(10)))
     async with app.run_test(size=(60, 12)) as pilot:
         await pilot.pause()
         text = screen_text(app)
@@ -32,7 +35,7 @@ async def test_rows_show_author_title_and_preview() -> None:
 
 
 async def test_keys_move_the_cursor_and_scroll() -> None:
-    app = TimelineApp(ListSource(make_rows(500)))
+    app = TimelineApp(ListPosts(make_rows(500)))
     async with app.run_test(size=(60, 12)) as pilot:
         view = app.query_one(TimelineView)
         view.focus()
@@ -49,7 +52,7 @@ async def test_keys_move_the_cursor_and_scroll() -> None:
 
 
 async def test_a_hundred_thousand_rows_load_only_the_pages_shown() -> None:
-    source = ListSource(make_rows(100_000))
+    source = ListPosts(make_rows(100_000))
     app = TimelineApp(source)
     async with app.run_test(size=(60, 12)) as pilot:
         view = app.query_one(TimelineView)
@@ -62,18 +65,7 @@ async def test_a_hundred_thousand_rows_load_only_the_pages_shown() -> None:
         assert view.virtual_size.height == 100_000 * ROW_HEIGHT
         # the last page came from the end, its neighbour by keyset; never an offset scan
         assert "at_offset" not in source.calls
-        assert len(view.rows._pages) <= 3
-
-
-def test_far_pages_fall_back_to_offset_and_neighbours_use_keysets() -> None:
-    source = ListSource(make_rows(1_000))
-    rows = TimelineRows(source)
-    assert rows.row(PAGE * 10 + 3).title == "Post number 503"
-    assert source.calls[-1] == "at_offset"
-    assert rows.row(PAGE * 11).title == "Post number 550"
-    assert source.calls[-1] == "older_than"
-    assert rows.row(PAGE * 9 + 49).title == "Post number 499"
-    assert source.calls[-1] == "newer_than"
+        assert len(view.reader.window._pages) <= 3
 
 
 def test_age_is_short() -> None:

@@ -136,7 +136,7 @@ def test_saved_config_is_private_atomic_and_reads_back() -> None:
                              Path('/tmp/ca "x"\\.pem'), verify_tls=False,
                              password_command="pass show 'xmpp'"),
                      Account("bob@example.org", "::1", 5222, notify_contacts=True)),
-                    Preferences(editor="vim -u NONE", keys={"next": "j", "ctrl+n": "n"}))
+                    Preferences(editor="vim -u NONE", keys={"next": "j", "new_post": "ctrl+n"}))
     path = save_config(config)
     assert path == paths.config_file()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -165,3 +165,50 @@ def test_saving_over_an_existing_file_keeps_it_private(isolated) -> None:
     save_config(Config((Account("new@example.org"),)))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert load_config().account().jid == "new@example.org"
+
+
+def test_every_keys_name_is_known_or_refused_with_the_nearest() -> None:
+    write('[keys]\nnext = "n"\nnew_post = "ctrl+n"\n')
+    assert load_config().preferences.keys == {"next": "n", "new_post": "ctrl+n"}
+    write('[keys]\nnext_unred = "x"\n')
+    with pytest.raises(ConfigError, match="keys.next_unred: unknown key .did you mean "
+                                          "next_unread"):
+        load_config()
+    write('[keys]\nlike = "ctrl+"\n')
+    with pytest.raises(ConfigError, match='keys.like: expected a key name'):
+        load_config()
+    write('[keys]\nlike = "r"\n')  # r is reply's
+    with pytest.raises(ConfigError, match="'r' is both reply and like"):
+        load_config()
+
+
+def test_mark_read_preference() -> None:
+    write('[preferences]\nmark_read = "enter"\n')
+    assert load_config().preferences.mark_read == "enter"
+    write('[preferences]\nmark_read = "never"\n')
+    with pytest.raises(ConfigError, match='preferences.mark_read: expected "shown" or "enter"'):
+        load_config()
+    write('[preferences]\nmark_reed = "enter"\n')
+    with pytest.raises(ConfigError, match="did you mean mark_read"):
+        load_config()
+
+
+def test_saving_a_preference_keeps_the_rest_of_the_file() -> None:
+    from xmppsocial.config import save_preference
+
+    path = write('# my settings\n[[account]]\njid = "a@b.c"  # me\n\n[preferences]\n'
+                 'editor = "nano"  # small\n\n[keys]\nnext = "j"\n')
+    save_preference("theme", "nord")
+    text = path.read_text()
+    assert text.startswith('# my settings\n[[account]]\njid = "a@b.c"  # me\n')
+    assert 'editor = "nano"  # small\ntheme = "nord"\n' in text and 'next = "j"' in text
+    save_preference("theme", "gruvbox")
+    assert load_config().preferences.theme == "gruvbox" and text.count("theme") == 1
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_default_keys_do_not_clash() -> None:
+    from xmppsocial import keys
+
+    assert keys.clashes({spec.name: spec.keys for spec in keys.KEYS}) == []
+    assert all(keys.check_key(spec.keys) is None for spec in keys.KEYS)

@@ -35,6 +35,7 @@ class TimelineEntry:
     likes: int
     comments: int
     digest: str
+    tags: tuple[str, ...] = ()
 
 
 def digest(post: Post) -> str:
@@ -82,4 +83,4 @@ def entry_from_row(row: sqlite3.Row) -> TimelineEntry:
         when=datetime.fromtimestamp(row["sort_ts"], UTC) if row["published"] else None,
         unread=not row["is_read"],
         retracted=bool(row["retracted"]), likes=row["likes"], comments=row["comments"],
-        digest=row["digest"])
+        digest=row["digest"], tags=tuple(row["tags"].split()))

@@ -8,7 +8,9 @@ tests migrate a database made by every earlier version. History:
 3. indexes that keep search pages and finding a comment's post fast at 100,000 posts;
 4. an index for counting unread posts per feed;
 5. the social graph: follows as the account holds them, followers, contacts' public follow
-   lists, stored notifications.
+   lists, stored notifications;
+6. how far back each feed's history has been read (its frontier, the cursor past it, whether
+   nothing is older) and the holes left in it when catching up stopped short.
 """
 
 from __future__ import annotations
@@ -210,5 +212,25 @@ CREATE TABLE graph_marks (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS = [V1, V2, V3, V4, V5]
+# Paging state. A feed's frontier is the oldest post of the run read from its newest post down:
+# the history above it has no gap, below it is unknown until `frontier_cursor` is followed,
+# unless `history_end` says the server has nothing older. A hole is a gap inside the run left
+# by a catch-up that stopped at its bound: it lies just below `above_item`.
+V6 = """
+ALTER TABLE feeds ADD COLUMN frontier_item TEXT;
+ALTER TABLE feeds ADD COLUMN frontier_cursor TEXT;
+ALTER TABLE feeds ADD COLUMN history_end INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE holes (
+    id INTEGER PRIMARY KEY,
+    service TEXT NOT NULL,
+    node TEXT NOT NULL,
+    above_item TEXT NOT NULL,
+    cursor TEXT NOT NULL,
+    missing INTEGER,
+    created REAL NOT NULL
+);
+CREATE INDEX holes_by_feed ON holes (service, node);
+"""
+
+MIGRATIONS = [V1, V2, V3, V4, V5, V6]
 VERSION = len(MIGRATIONS)

@@ -15,6 +15,7 @@ from pathlib import Path
 from xmppsocial.model import NodeRef, Post, PostRef
 from xmppsocial.store.database import connect
 from xmppsocial.store.graph import GraphStore
+from xmppsocial.store.history import History
 from xmppsocial.store.rows import COLUMNS, post_values
 from xmppsocial.store.timeline import Scope, Timeline
 
@@ -23,6 +24,10 @@ _INSERT = (f"INSERT INTO posts ({', '.join(COLUMNS)}) "
            f"VALUES ({', '.join('?' for _ in COLUMNS)})")
 _UPDATE = (f"UPDATE posts SET {', '.join(f'{c} = ?' for c in COLUMNS[3:])}, retracted = 0 "
            "WHERE id = ?")
+# A retracted post keeps only what tells a stale copy from a republication (its digest and
+# date) and its place in time; none of what it said.
+_FORGET = ("retracted = 1, title = '', text = '', preview = '', body = '', raw = '', "
+           "author_name = '', tags = ''")
 
 
 @dataclass
@@ -155,20 +160,27 @@ class Store(GraphStore):
         return result
 
     def retract(self, refs: Iterable[PostRef]) -> list[PostRef]:
-        """Mark posts gone (kept as tombstones so every view drops them); returns those marked."""
+        """Mark posts gone: tombstones without their text, so that every view drops them and
+        a stale copy fetched later does not bring them back. Returns those marked."""
         gone = []
         with self.transaction() as db:
             for ref in refs:
-                if db.execute("UPDATE posts SET retracted = 1 WHERE service = ? AND node = ? AND "
-                              "item_id = ? AND retracted = 0",
-                              (ref.service, ref.node, ref.item)).rowcount:
+                row = db.execute("SELECT id FROM posts WHERE service = ? AND node = ? AND "
+                                 "item_id = ? AND retracted = 0",
+                                 (ref.service, ref.node, ref.item)).fetchone()
+                if row is not None:
+                    db.execute(f"UPDATE posts SET {_FORGET} WHERE id = ?", (row[0],))
+                    db.execute("DELETE FROM post_tags WHERE post_id = ?", (row[0],))
                     gone.append(ref)
         return gone
 
     def purge_node(self, node: NodeRef) -> int:
-        """A purged node: every post on it becomes a tombstone; returns how many."""
-        return self.db.execute("UPDATE posts SET retracted = 1 WHERE service = ? AND node = ?",
-                               (node.service, node.node)).rowcount
+        """A purged node: every post on it becomes a tombstone without text; returns how many."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM post_tags WHERE post_id IN (SELECT id FROM posts WHERE "
+                       "service = ? AND node = ?)", (node.service, node.node))
+            return db.execute(f"UPDATE posts SET {_FORGET} WHERE service = ? AND node = ? AND "
+                              "retracted = 0", (node.service, node.node)).rowcount
 
     def get_post(self, ref: PostRef) -> Post | None:
         """The stored post, re-read from its raw entry; None when unknown or retracted."""
@@ -178,6 +190,15 @@ class Store(GraphStore):
         if row is None or row["retracted"]:
             return None
         return self._post(row)
+
+    def find_item(self, item_id: str) -> PostRef | None:
+        """A post known only by its item id (the command line names posts so): the newest
+        visible one with that id, my own blog's first."""
+        row = self.db.execute("SELECT p.service, p.node, p.item_id FROM posts p LEFT JOIN feeds "
+                              "f ON f.service = p.service AND f.node = p.node WHERE "
+                              "p.item_id = ? AND p.retracted = 0 ORDER BY coalesce(f.own, 0) "
+                              "DESC, p.sort_ts DESC LIMIT 1", (item_id,)).fetchone()
+        return PostRef(*row) if row else None
 
     def parent_of_comments(self, node: NodeRef) -> PostRef | None:
         """The post whose comments live on ``node``, when it is cached."""
@@ -191,6 +212,11 @@ class Store(GraphStore):
         return self.db.execute("SELECT count(*) FROM posts").fetchone()[0]
 
     # ------------------------------------------------------------------ timelines
+    @property
+    def history(self) -> History:
+        """How far back each feed has been read (see store.history)."""
+        return History(self.db)
+
     def timeline(self, scope: Scope | None = None) -> Timeline:
         """Pages over one scope (default: home, all I follow and my own blog)."""
         return Timeline(self.db, scope or Scope())
@@ -238,6 +264,25 @@ class Store(GraphStore):
         with self.transaction() as db:
             db.executemany("UPDATE posts SET is_read = ? WHERE service = ? AND node = ? AND "
                            "item_id = ?", [(int(read), r.service, r.node, r.item) for r in refs])
+
+    def is_unread(self, ref: PostRef) -> bool:
+        """Whether a stored post is still unread (unknown posts are not)."""
+        return self.db.execute("SELECT 1 FROM posts WHERE service = ? AND node = ? AND "
+                               "item_id = ? AND is_read = 0",
+                               (ref.service, ref.node, ref.item)).fetchone() is not None
+
+    def mark_read_ids(self, ids: Iterable[int], read: bool = True) -> None:
+        """The same by row id (Timeline.unread_ids): a whole view and its undo."""
+        with self.transaction() as db:
+            db.executemany("UPDATE posts SET is_read = ? WHERE id = ?",
+                           [(int(read), i) for i in ids])
+
+    def mark_own_read(self, jid: str) -> int:
+        """Posts on my own blog are never unread; returns how many changed."""
+        # The conditions of posts_unread_by_node: the update is a seek, not a scan.
+        return self.db.execute("UPDATE posts INDEXED BY posts_unread_by_node SET is_read = 1 "
+                               "WHERE service = ? AND is_read = 0 AND is_comment = 0 AND "
+                               "retracted = 0", (jid,)).rowcount
 
     def unread_count(self, scope: Scope | None = None) -> int:
         """Unread posts in the home timeline, or in ``scope`` when given."""

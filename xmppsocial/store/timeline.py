@@ -97,7 +97,7 @@ def where(scope: Scope) -> tuple[str, list[object]]:
 
 
 class Timeline:
-    """A TimelineSource (see ui.timeline_rows) for one scope."""
+    """Keyset pages of one scope (the reading model merges them with history marks)."""
 
     def __init__(self, db: sqlite3.Connection, scope: Scope) -> None:
         self.db = db
@@ -202,6 +202,11 @@ class Timeline:
         if not found and after is not None:
             found = self._select(" AND p.is_read = 0", [], "DESC", 1, index=index)
         return found[0] if found else None
+
+    def unread_ids(self) -> list[int]:
+        """Row ids of the unread posts of this timeline (marking a view read, and undoing it)."""
+        return [row[0] for row in self.db.execute(
+            f"SELECT p.id FROM posts p WHERE {self._where} AND p.is_read = 0", self._args)]
 
     def mark_all_read(self) -> int:
         """Mark every post of this timeline read; returns how many were unread."""

@@ -10,66 +10,56 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from textual import work
-
 from xmppsocial.model import ConnectionState, PostRef
-from xmppsocial.store import Store
-from xmppsocial.ui.service_api import SocialService
+from xmppsocial.reading.rows import PostRow
 
 if TYPE_CHECKING:
-    from xmppsocial.ui.widgets.timeline_view import TimelineView
+    from xmppsocial.ui.app import XmppSocialApp
+    from xmppsocial.ui.panes import ReadingPanes
 
 IN_FLIGHT = 4
 
 
 class CommentCounts:
-    store: Store
-    service: SocialService | None
+    """Fetches the comments of rows in view of one pane whose count is not known yet."""
 
-    if TYPE_CHECKING:
-        feed: TimelineView
-        panes_gone: bool
-
-        def _refresh_row(self, key: tuple[str, str, str]) -> None: ...
-
-    _counted: set[tuple[str, str, str]]
-    _counting = False
+    def __init__(self, app: XmppSocialApp, panes: ReadingPanes) -> None:
+        self.app = app
+        self.panes = panes
+        self.counted = app.counted  # shared: a post is counted once per session
+        self._counting = False
 
     def count_visible(self) -> None:
-        """Fetch the comments of rows in view whose count is not known this session."""
-        if self._counting or self.service is None or self.panes_gone \
-                or self.service.state is not ConnectionState.ONLINE:
+        service = self.app.service
+        if self._counting or service is None or service.state is not ConnectionState.ONLINE:
             return
-        from xmppsocial.ui.widgets.timeline_view import ROW_HEIGHT
-
-        first = self.feed.scroll_offset.y // ROW_HEIGHT
+        reader = self.panes.reader
         todo = []
-        for index in range(first, first + self.feed.size.height // ROW_HEIGHT + 1):
-            row = self.feed.rows.row(index)
-            if row is None:
-                break
-            if row.key not in self._counted:
+        for index in range(reader.top, reader.top + reader.height + 1):
+            row = reader.row(index)
+            if isinstance(row, PostRow) and not row.deleted and row.key not in self.counted:
                 todo.append(row.key)
         if todo:
             self._counting = True
-            self._fetch_counts(todo)
+            self.panes.run_worker(self._fetch(todo), group="counts", exit_on_error=False)
 
-    @work(group="counts", exit_on_error=False)
-    async def _fetch_counts(self, keys: list[tuple[str, str, str]]) -> None:
+    async def _fetch(self, keys: list[tuple[str, str, str]]) -> None:
         gate = asyncio.Semaphore(IN_FLIGHT)
+        store = self.app.store
 
         async def one(key: tuple[str, str, str]) -> None:
-            self._counted.add(key)
-            post = self.store.get_post(PostRef(*key))
-            if post is None or post.comments is None or self.service is None:
+            self.counted.add(key)
+            post = store.get_post(PostRef(*key))
+            service = self.app.service
+            if post is None or post.comments is None or service is None:
                 return
             async with gate:
                 try:
-                    comments = await self.service.comments(post)
+                    comments = await service.comments(post)
                 except Exception:  # noqa: BLE001 - a node we may not read: count stays unknown
                     return
-            if self.store.upsert_posts(comments).new:
-                self._refresh_row(key)
+            if store.upsert_posts(comments).new:
+                self.panes.refresh_rows([key])
 
         try:
             await asyncio.gather(*(one(key) for key in keys))

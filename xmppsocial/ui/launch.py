@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from xmppsocial.config import Account
+from xmppsocial.config import Account, ConfigError, Preferences, load_config
 from xmppsocial.model import NodeRef
 from xmppsocial.store import Store
 from xmppsocial.ui.app import XmppSocialApp
 
 
 def build_app(store: Store, account: Account | None, password: str | None,
-              first_run: bool = False) -> XmppSocialApp:
+              first_run: bool = False, preferences: Preferences | None = None) -> XmppSocialApp:
     """The app for ``account``; without one it opens offline on the cache, asking for an
-    account first when ``first_run``."""
+    account first when ``first_run``. ``preferences`` default to config.toml's."""
+    if preferences is None:
+        try:
+            preferences = load_config().preferences
+        except ConfigError:  # reported where the account was read; defaults meanwhile
+            preferences = Preferences()
     if account is None or password is None:
-        app = XmppSocialApp(store)
+        app = XmppSocialApp(store, preferences=preferences)
         if first_run:
             app.account_setup = lambda form: account_from_form(store, form)
         return app
     return XmppSocialApp(store, service_factory=service_factory(store, account, password),
-                         account=account.jid, insecure=not account.verify_tls)
+                         account=account.jid, insecure=not account.verify_tls,
+                         preferences=preferences)
 
 
 def account_from_form(store: Store, form) -> tuple[object, Account]:  # type: ignore[no-untyped-def]
@@ -53,7 +59,7 @@ def service_factory(store: Store, account: Account, password: str):  # type: ign
         settings = ConnectionSettings(account.jid, password, account.host, account.port,
                                       account.ca_file, account.verify_tls)
         service = XmppService(settings, sink, followed=store.followed_nodes,
-                              notify_contacts=account.notify_contacts)
+                              notify_contacts=account.notify_contacts, history=store.history)
         service.on_online = lambda: flush_outbox(service, store)
         return service
 

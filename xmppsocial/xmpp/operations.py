@@ -122,6 +122,11 @@ class Operations:
         page = await reading.older(self.client, node.service, node.node, cursor, count)
         return FeedPage(node, tuple(self.read_items(node, page.items, live=False)), page.cursor)
 
+    @staticmethod
+    def cursor(text: str) -> Cursor:
+        """A page cursor kept as text (``FeedPage.cursor.encode()``), usable again."""
+        return Cursor.decode(text)
+
     async def fetch_by_ids(self, node: NodeRef, ids: list[str]) -> list[Post]:
         self._require_online()
         items = await reading.by_ids(self.client, node.service, node.node, ids)

@@ -28,7 +28,8 @@ from xmppsocial.events import (
     SubscriptionChanged,
 )
 from xmppsocial.model import MICROBLOG_NODE, ConnectionState, NodeRef, Post, PostRef
-from xmppsocial.xmpp import graph_watch
+from xmppsocial.xmpp import catchup, graph_watch
+from xmppsocial.xmpp.catchup import CacheView
 from xmppsocial.xmpp.client import ConnectError, ConnectionSettings, SocialClient
 from xmppsocial.xmpp.graph_sync import FollowBook
 from xmppsocial.xmpp.iq import NS_EVENT, ServiceError
@@ -59,6 +60,8 @@ class XmppService(Operations):
         book: the cache's follows, merged with the account's follow lists after each
             (re)connection (xmpp/graph_watch.py); None leaves follows alone.
         public_follows: whether a new follow is public (listed for contacts) by default.
+        history: the cache's newest post per blog, where the resync's catch-up stops
+            (Store.history); without it every blog gets its newest page.
     """
 
     def __init__(self, settings: ConnectionSettings, sink: Sink, *,
@@ -67,7 +70,8 @@ class XmppService(Operations):
                  backoff: tuple[float, float] = (1.0, 60.0),
                  on_online: Callable[[], object] | None = None,
                  resync_on_connect: bool = True, present: bool = True,
-                 book: FollowBook | None = None, public_follows: bool = False) -> None:
+                 book: FollowBook | None = None, public_follows: bool = False,
+                 history: CacheView | None = None) -> None:
         interests = ((MICROBLOG_NODE,) if notify_contacts else ()) + graph_watch.INTERESTS
         super().__init__(SocialClient(settings, features=FEATURES, interests=interests,
                                       present=present))
@@ -78,6 +82,9 @@ class XmppService(Operations):
         self.backoff = backoff
         self.on_online = on_online
         self.resync_on_connect = resync_on_connect
+        self.history = history
+        self.catch_up_pages = catchup.PAGES
+        self.own_blog_followed = False
         self.state = ConnectionState.OFFLINE
         self.dedupe = Deduper()
         self._stopping = False
@@ -170,14 +177,36 @@ class XmppService(Operations):
             return
 
     async def resync(self) -> None:
-        """Fetch the newest items of everything followed: pushes are not stored offline."""
+        """Catch up on everything followed and my own blog (servers keep no pushes for us):
+        each blog read back to the newest post the cache holds, as HistoryFetched events.
+        My own blog is followed explicitly too, so that posts made elsewhere (the CLI, an
+        import, another device) are pushed to this session."""
         nodes = list(dict.fromkeys([self.own_blog, *self.followed()]))
-        results = await asyncio.gather(
-            *(self.fetch_latest(node, self.resync_count) for node in nodes),
-            return_exceptions=True)
-        for node, result in zip(nodes, results, strict=True):
+        gate = asyncio.Semaphore(8)
+        self.own_blog_followed = False  # a restarted server may have forgotten it
+
+        async def one(node: NodeRef) -> None:
+            async with gate:
+                event = await catchup.catch_up(self, self.history, node,
+                                               page=self.resync_count,
+                                               pages=self.catch_up_pages)
+            self.sink(event)
+
+        results = await asyncio.gather(self.follow_own_blog(),
+                                       *(one(node) for node in nodes), return_exceptions=True)
+        for node, result in zip(nodes, results[1:], strict=True):
             if isinstance(result, BaseException):
                 log.info("resync of %s failed: %s", node, result)
+
+    async def follow_own_blog(self) -> bool:
+        """Subscribe to my own blog (once it exists); returns whether we are subscribed."""
+        if not self.own_blog_followed:
+            try:
+                await self.follow(self.own_blog)
+                self.own_blog_followed = True
+            except ServiceError as exc:  # no blog yet: followed after the first post
+                log.info("cannot follow my own blog yet: %s", exc)
+        return self.own_blog_followed
 
     # ------------------------------------------------------------------ pushes
     def _on_event_message(self, message: object) -> None:

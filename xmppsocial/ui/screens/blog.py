@@ -1,22 +1,23 @@
-"""A blog of any author or node: its header, a Follow/Following button, its posts."""
+"""A blog of any author or node: its header, a Follow/Following button, its posts and threads."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Label
+from textual.widgets import Button, Label
 
-from xmppsocial.model import NodeRef
+from xmppsocial.model import MICROBLOG_NODE, NodeRef
 from xmppsocial.sanitize import clean_line
-from xmppsocial.ui.timeline_rows import TimelineRows
+from xmppsocial.store import Scope
+from xmppsocial.ui.bindings import key_binding
+from xmppsocial.ui.panes import ReadingPanes
+from xmppsocial.ui.widgets.key_footer import KeyFooter
 from xmppsocial.ui.widgets.thread_view import AUDIENCE
-from xmppsocial.ui.widgets.timeline_view import TimelineView
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ class BlogInfo:
 
 
 class BlogScreen(Screen[None]):
-    """Shows one blog; the Follow button asks the app to (un)subscribe."""
+    """Shows one blog; the Follow button (or f) asks the app to (un)subscribe."""
 
     DEFAULT_CSS = """
     #blog-header { height: auto; padding: 0 1; border-bottom: solid $primary; }
@@ -39,38 +40,21 @@ class BlogScreen(Screen[None]):
     #blog-header Horizontal { height: 3; }
     #follow { margin-left: 1; }
     """
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back"),
-                Binding("f", "toggle_follow", "Follow/Unfollow")]
+    BINDINGS = [key_binding("back", "app.pop_screen", show=True)]
 
-    @dataclass
-    class FollowToggled(Message):
-        node: NodeRef
-        follow: bool
-
-    def __init__(self, info: BlogInfo, rows: TimelineRows, clock=None,  # type: ignore[no-untyped-def]
-                 count_followers=None) -> None:
+    def __init__(self, info: BlogInfo,
+                 count_followers: Callable[[NodeRef], Awaitable[int | None]] | None = None
+                 ) -> None:
         super().__init__()
         self.info = info
-        self.rows = rows
-        self.clock = clock
         self.count_followers = count_followers
-
-    def on_mount(self) -> None:
-        if self.count_followers is not None:
-            self._fetch_followers()
-
-    @work(exclusive=True, exit_on_error=False)
-    async def _fetch_followers(self) -> None:
-        count = await self.count_followers(self.info.node)
-        if count is not None:
-            self.set_followers(count)
 
     def compose(self) -> ComposeResult:
         info = self.info
         with Vertical(id="blog-header"):
             yield Label(clean_line(info.title, 200), id="blog-title", markup=False)
             meta = [clean_line(info.node.service, 200)]
-            if info.node.node != "urn:xmpp:microblog:0":
+            if info.node.node != MICROBLOG_NODE:
                 meta.append(clean_line(info.node.node, 200))
             if info.audience:
                 meta.append(AUDIENCE.get(info.audience, info.audience))
@@ -82,8 +66,21 @@ class BlogScreen(Screen[None]):
                 if not info.own:
                     yield Button(self._label(info.followed), id="follow",
                                  variant="default" if info.followed else "primary")
-        yield TimelineView(self.rows, clock=self.clock, id="blog-timeline")
-        yield Footer()
+        yield ReadingPanes(Scope.blog(info.node), title=clean_line(info.title, 60),
+                           id="blog-panes")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#blog-panes", ReadingPanes).feed.focus()
+        if self.count_followers is not None:
+            self._fetch_followers()
+
+    @work(exclusive=True, exit_on_error=False)
+    async def _fetch_followers(self) -> None:
+        assert self.count_followers is not None
+        count = await self.count_followers(self.info.node)
+        if count is not None:
+            self.set_followers(count)
 
     def set_followers(self, count: int) -> None:
         self.info = replace(self.info, followers=count)
@@ -103,10 +100,6 @@ class BlogScreen(Screen[None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "follow":
-            self.action_toggle_follow()
+            from xmppsocial.ui.actions.social import toggle_follow
 
-    def action_toggle_follow(self) -> None:
-        if self.info.own:
-            return
-        following = str(self.query_one("#follow", Button).label).startswith("Following")
-        self.post_message(self.FollowToggled(self.info.node, not following))
+            toggle_follow(self.app, self.info.node, not self.info.followed)  # type: ignore[arg-type]

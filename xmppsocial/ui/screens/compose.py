@@ -1,7 +1,10 @@
 """The composer: title, Markdown body, tags, audience; new post, reply or edit.
 
 Every change is saved as a draft under the composer's key, so escape, a
-crash or a failed publish never loses what was typed.
+crash or a failed publish never loses what was typed. Send, close and
+$EDITOR wait for the keys typed before them: a terminal delivers a burst of
+typing as one read, and these keys would otherwise act before the text they
+follow has reached the field.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
+
+from xmppsocial.ui.bindings import key_binding
 
 AUDIENCES = [("Public (anyone can read)", "open"), ("Contacts only", "presence")]
 
@@ -45,19 +49,21 @@ class ComposeRequest:
     audience: str = "open"
 
 
-def editor_command() -> list[str]:
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+def editor_command(preferred: str | None = None) -> list[str]:
+    """``[preferences] editor``, else $VISUAL, $EDITOR, then vi."""
+    editor = preferred or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     return shlex.split(editor)
 
 
-def edit_in_editor(text: str, run: Callable[[list[str]], object] = subprocess.call) -> str:
+def edit_in_editor(text: str, run: Callable[[list[str]], object] = subprocess.call,
+                   editor: str | None = None) -> str:
     """Edit ``text`` in $EDITOR: no shell, a private temporary file removed afterwards."""
     fd, path = tempfile.mkstemp(prefix="xmppsocial-", suffix=".md")
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        run([*editor_command(), path])
+        run([*editor_command(editor), path])
         with open(path, encoding="utf-8") as handle:
             return handle.read()
     finally:
@@ -79,16 +85,18 @@ class ComposeScreen(ModalScreen[Composed | None]):
     #composer-row Select { width: 1fr; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "send", "Send", priority=True),
-        Binding("escape", "close", "Close (keep draft)", priority=True),
-        Binding("ctrl+e", "editor", "$EDITOR", priority=True),
+        key_binding("send", "send", priority=True, show=True),
+        key_binding("close", "close", priority=True, show=True),
+        key_binding("editor", "editor", priority=True, show=True),
     ]
 
     def __init__(self, request: ComposeRequest,
-                 save_draft: Callable[[str, Composed], None] | None = None) -> None:
+                 save_draft: Callable[[str, Composed], None] | None = None,
+                 editor: str | None = None) -> None:
         super().__init__()
         self.request = request
         self.save_draft = save_draft
+        self.editor = editor
 
     def compose(self) -> ComposeResult:
         r = self.request
@@ -108,7 +116,9 @@ class ComposeScreen(ModalScreen[Composed | None]):
                 yield Button("Send  ctrl+s", id="send", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#body", TextArea).focus()
+        area = self.query_one("#body", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)  # a restored draft goes on where it stopped
 
     def current(self) -> Composed:
         title = self.query("#title")
@@ -139,19 +149,44 @@ class ComposeScreen(ModalScreen[Composed | None]):
         else:
             self.action_close()
 
+    def _after_typing(self, then: Callable[[], None]) -> None:
+        """Run ``then`` once the keys typed before it have reached the focused field.
+
+        These bindings take priority, so they run as soon as the app reads their key,
+        while the keys before it still wait in the focused field's queue: queue behind them.
+        """
+        target = self.focused or self
+        if not target.call_later(then):
+            then()
+
     def action_send(self) -> None:
+        self._after_typing(self._send)
+
+    def _send(self) -> None:
+        if not self.is_current:
+            return
         composed = self.current()
         if not composed.body.strip() and not composed.title.strip():
             self.notify("Nothing to send yet.", severity="warning")
             return
+        self._changed()  # kept as a draft until the server has it
         self.dismiss(composed)
 
     def action_close(self) -> None:
+        self._after_typing(self._close)
+
+    def _close(self) -> None:
+        if not self.is_current:
+            return
         self._changed()
         self.dismiss(None)
 
     def action_editor(self) -> None:
+        self._after_typing(self._edit)
+
+    def _edit(self) -> None:
         area = self.query_one("#body", TextArea)
         with self.app.suspend():
-            area.text = edit_in_editor(area.text)
+            area.text = edit_in_editor(area.text, editor=self.editor)
+        area.move_cursor(area.document.end)
         self._changed()

@@ -1,4 +1,4 @@
-"""The ? screen: every key, in one place."""
+"""The ? screen: every key, as bound now ([keys] of config.toml applied)."""
 
 from __future__ import annotations
 
@@ -8,28 +8,40 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS = [
-    ("j / ↓, k / ↑", "move in the feed"), ("g / G", "newest / oldest post"),
-    ("PgDn / PgUp", "a page down / up"), ("enter", "open the thread"),
-    ("tab", "switch between feed and thread"), ("n", "new post"), ("r", "reply (comment)"),
-    ("e", "edit my post"), ("d", "delete my post (asks first)"), ("l", "like"),
-    ("f", "follow / unfollow this blog"), ("b", "open this author's blog"),
-    ("/", "search"), ("h", "home timeline"), ("U", "unread only"), ("u", "next unread"),
-    ("o", "open a link of the post (a list when several)"), ("N", "notifications"), ("ctrl+e", "compose in $EDITOR"),
-    ("ctrl+s", "send from the composer"), ("escape", "close the composer, keeping the draft"),
-    ("ctrl+p", "command palette"), ("?", "this help"), ("q", "quit"),
-]
+from xmppsocial.keys import KEYS
+
+WHERE = {"feed": "In the feed", "app": "Everywhere", "blog": "In a blog",
+         "composer": "In the composer"}
+SHOWN = {"question_mark": "?", "slash": "/", "pagedown": "PgDn", "pageup": "PgUp",
+         "space": "space", "escape": "esc", "enter": "enter", "down": "↓", "up": "↑"}
+
+
+def shown_keys(keys: str) -> str:
+    return " / ".join(SHOWN.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+def help_text(keymap: dict[str, str]) -> str:
+    width = max(len(shown_keys(keymap[s.name])) for s in KEYS) + 2
+    out = ["Keys"]
+    for where, heading in WHERE.items():
+        out += ["", heading]
+        out += [f"  {shown_keys(keymap[s.name]):<{width}}{s.does}" for s in KEYS
+                if s.where == where]
+    out += ["", f"  {'ctrl+p':<{width}}command palette (every command, and themes)"]
+    return "\n".join(out)
 
 
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    #help { width: 64; height: 80%; border: thick $accent; background: $surface; padding: 1 2; }
+    #help { width: 78; height: 80%; border: thick $accent; background: $surface; padding: 1 2; }
     """
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
+    def __init__(self, keymap: dict[str, str]) -> None:
+        super().__init__()
+        self.keymap = keymap
+
     def compose(self) -> ComposeResult:
-        width = max(len(k) for k, _ in KEYS) + 2
-        text = "Keys\n\n" + "\n".join(f"{k:<{width}}{v}" for k, v in KEYS)
         with VerticalScroll(id="help"):
-            yield Static(text, markup=False)
+            yield Static(help_text(self.keymap), markup=False)

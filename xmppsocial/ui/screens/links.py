@@ -1,4 +1,4 @@
-"""Choosing one of a post's links to open, when it has several."""
+"""Choosing one of several: a post's links to open, its tags to view."""
 
 from __future__ import annotations
 
@@ -20,13 +20,14 @@ class LinkPicker(ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
 
-    def __init__(self, links: list[tuple[str, str]]) -> None:
+    def __init__(self, links: list[tuple[str, str]], question: str = "Open which link?") -> None:
         super().__init__()
         self.links = links
+        self.question = question
 
     def compose(self) -> ComposeResult:
         with Vertical(id="links"):
-            yield Label("Open which link?", markup=False)
+            yield Label(self.question, markup=False)
             # Option prompts are Rich renderables: plain strings would be read as markup.
             from rich.text import Text
 

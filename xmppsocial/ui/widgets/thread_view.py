@@ -11,6 +11,7 @@ from textual.widgets import Static
 from xmppsocial.model import MICROBLOG_NODE, Post
 from xmppsocial.render import date_label, plain_post, render_post
 from xmppsocial.sanitize import clean_line, clean_name
+from xmppsocial.ui.bindings import key_binding
 
 AUDIENCE = {"open": "public", "presence": "contacts only", "whitelist": "a list of people",
             "roster": "some contacts", "authorize": "approved followers"}
@@ -91,7 +92,8 @@ class ThreadView(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     ThreadView > Static { padding: 0 1; }
     """
-    BINDINGS = [("j", "scroll_down", "Down"), ("k", "scroll_up", "Up")]
+    BINDINGS = [key_binding("next", "scroll_down"), key_binding("previous", "scroll_up")]
+    post: Post | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static("Select a post to read it here.", id="thread-body", markup=False)
@@ -99,9 +101,17 @@ class ThreadView(VerticalScroll, can_focus=True):
     def show(self, post: Post | None, comments: list[Post] = (), likes: int = 0,  # type: ignore[assignment]
              audience: str = "", replied: dict[object, Post] | None = None) -> None:
         body = self.query_one("#thread-body", Static)
+        same = post is not None and self.post is not None and post.key == self.post.key
         self.post = post
         if post is None:
             body.update("Select a post to read it here.")
         else:
             body.update(render_thread(post, list(comments), likes, audience, replied))
+        if not same:  # new comments on the post being read keep the reader's place in it
+            self.scroll_home(animate=False)
+
+    def show_note(self, text: str) -> None:
+        """A line about a row that is not a post (a gap in a blog, its end, a deletion)."""
+        self.post = None
+        self.query_one("#thread-body", Static).update(Text(text, "dim italic"))
         self.scroll_home(animate=False)

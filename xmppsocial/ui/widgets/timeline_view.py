@@ -1,8 +1,9 @@
-"""The feed pane: a Line-API list of posts with fixed-height rows.
+"""The feed pane: a Line-API list of rows (posts and history marks) with fixed-height rows.
 
-No widget per post: rows are drawn line by line from TimelineRows, and the
-strips of recently drawn rows are cached, so moving the cursor costs the
-same with a hundred posts or a hundred thousand.
+No widget per post: rows are drawn line by line from the Reader (the reading model),
+and the strips of recently drawn rows are cached, so moving the cursor costs the same
+with a hundred posts or a hundred thousand. The widget only draws and passes keys on:
+where the cursor goes, and where it stays when rows come and go, is the Reader's rule.
 """
 
 from __future__ import annotations
@@ -13,72 +14,63 @@ from datetime import UTC, datetime
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from xmppsocial.render import DATE_UNKNOWN
-from xmppsocial.ui.timeline_rows import TimelineRow, TimelineRows
+from xmppsocial.reading.reader import Reader
+from xmppsocial.reading.rows import MarkRow, PostRow, Row, age
+from xmppsocial.ui.bindings import key_binding
 
 ROW_HEIGHT = 3
 
 
-def age(when: datetime | None, now: datetime) -> str:
-    """A short relative time: 45s, 12m, 3h, 5d, then the date; None: "date unknown"."""
-    if when is None:
-        return DATE_UNKNOWN
-    seconds = max(0, int((now - when).total_seconds()))
-    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count}{unit}" if unit != "d" or count < 30 else when.strftime("%Y-%m-%d")
-    return f"{seconds}s"
-
-
 class TimelineView(ScrollView, can_focus=True):
-    """Posts, newest first; the cursor row is highlighted and followed by the scroll."""
+    """Rows newest first; the cursor row is highlighted and kept in view."""
 
     COMPONENT_CLASSES = {
         "timeline-view--cursor",
         "timeline-view--author",
         "timeline-view--meta",
+        "timeline-view--tags",
         "timeline-view--title",
         "timeline-view--preview",
         "timeline-view--unread",
-        "timeline-view--retracted",
+        "timeline-view--deleted",
+        "timeline-view--mark",
+        "timeline-view--end",
     }
     DEFAULT_CSS = """
     TimelineView > .timeline-view--cursor { background: $accent 30%; }
     TimelineView:focus > .timeline-view--cursor { background: $accent 60%; }
     TimelineView > .timeline-view--author { text-style: bold; }
     TimelineView > .timeline-view--meta { color: $text-muted; }
+    TimelineView > .timeline-view--tags { color: $secondary; }
     TimelineView > .timeline-view--title { text-style: bold; }
     TimelineView > .timeline-view--preview { color: $text-muted; }
-    TimelineView > .timeline-view--unread { color: $warning; }
-    TimelineView > .timeline-view--retracted { color: $error; text-style: italic; }
+    TimelineView > .timeline-view--unread { color: $warning; text-style: bold; }
+    TimelineView > .timeline-view--deleted { color: $text-muted; text-style: italic; }
+    TimelineView > .timeline-view--mark { color: $primary; text-style: italic; }
+    TimelineView > .timeline-view--end { color: $text-muted; }
     """
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False),
-        Binding("k,up", "cursor_up", "Up", show=False),
-        Binding("g,home", "first", "Top", show=False),
-        Binding("G,end", "last", "Bottom", show=False),
-        Binding("pagedown,space", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("enter", "select", "Open", show=False),
+        key_binding("next", "cursor_down"), key_binding("previous", "cursor_up"),
+        key_binding("first", "first"), key_binding("last", "last"),
+        key_binding("page_down", "page_down"), key_binding("page_up", "page_up"),
+        key_binding("open", "select"),
     ]
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
 
     @dataclass
     class Highlighted(Message):
-        """The cursor moved to a post."""
+        """A different row is under the cursor (the reader moved, or the row went)."""
 
         view: TimelineView
-        row: TimelineRow
+        row: Row
 
         @property
         def control(self) -> TimelineView:
@@ -86,125 +78,176 @@ class TimelineView(ScrollView, can_focus=True):
 
     @dataclass
     class Selected(Message):
-        """The reader pressed enter on a post."""
+        """Enter on a row."""
 
         view: TimelineView
-        row: TimelineRow
+        row: Row
 
         @property
         def control(self) -> TimelineView:
             return self.view
 
-    def __init__(self, rows: TimelineRows, *, clock: Callable[[], datetime] | None = None,
+    @dataclass
+    class Viewed(Message):
+        """The cursor or the scroll moved: what is in view changed."""
+
+        view: TimelineView
+
+        @property
+        def control(self) -> TimelineView:
+            return self.view
+
+    def __init__(self, reader: Reader, *, clock: Callable[[], datetime] | None = None,
                  name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.rows = rows
+        self.reader = reader
         self.clock = clock or (lambda: datetime.now(UTC))
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._under_cursor: tuple[str, ...] | None = None
+        self._stamps: dict[int, str] = {}
         self._update_size()
 
-    # ------------------------------------------------------------------ data
-    def reload(self, keep: tuple[str, str, str] | None = None) -> None:
-        """Re-read the source (after new posts were stored); keep the cursor on ``keep``."""
-        self.rows.reload()
-        self._strips.clear()
-        self._update_size()
-        self.cursor = min(self.cursor, max(len(self.rows) - 1, 0))
-        if keep is not None:
-            index = self.rows.index_of(keep)
-            if index is not None:
-                self.cursor = index
-        self.refresh()
-
-    def update_row(self, row: TimelineRow) -> None:
-        """Show a new version of a post in place (an edit, a like, a retraction)."""
-        index = self.rows.replace(row)
-        if index is not None:
-            self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
+    # ------------------------------------------------------------------ state
+    @property
+    def rows(self) -> Reader:
+        """The rows by position (``len``, ``row(i)``): the reader's."""
+        return self.reader
 
     @property
-    def current(self) -> TimelineRow | None:
-        return self.rows.row(self.cursor)
+    def current(self) -> Row | None:
+        return self.reader.current
 
     @property
     def at_top(self) -> bool:
-        return self.cursor == 0 and self.scroll_offset.y == 0
+        return self.reader.cursor == 0 and self.reader.top == 0
 
     def _update_size(self) -> None:
         # Width 0: rows are cut to the pane, so there is never a horizontal scrollbar.
-        self.virtual_size = Size(0, len(self.rows) * ROW_HEIGHT)
+        self.virtual_size = Size(0, len(self.reader) * ROW_HEIGHT)
+
+    def _page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height // ROW_HEIGHT)
+
+    def sync(self, reloaded: bool = False) -> None:
+        """Show the reader's state: after a move, or (``reloaded``) after its rows changed."""
+        if reloaded:
+            # Strips are cached by row content, not position: rows that only moved (posts
+            # came in above) are drawn again from the cache.
+            self._stamps.clear()
+            self._update_size()
+            self.refresh()
+        self.scroll_to(y=self.reader.top * ROW_HEIGHT, animate=False, force=True,
+                       immediate=True)
+        if self.cursor != self.reader.cursor:
+            self.cursor = self.reader.cursor
+        row = self.reader.current
+        key = row.key if row is not None else None
+        if key != self._under_cursor:
+            self._under_cursor = key
+            if row is not None:
+                self.post_message(self.Highlighted(self, row))
+        self.post_message(self.Viewed(self))
+
+    def redraw(self, positions: list[int]) -> None:
+        """Rows changed in place (a count, read state, a deletion)."""
+        for index in positions:
+            self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
+
+    def redraw_ages(self) -> None:
+        """The clock moved on: redraw rows in view whose relative time now reads differently."""
+        now = self.clock()
+        for index in range(self.reader.top, self.reader.top + self._page_rows() + 1):
+            row = self.reader.row(index)
+            if isinstance(row, PostRow) and self._stamps.get(index) not in (None,
+                                                                            age(row.when, now)):
+                self.refresh_lines(index * ROW_HEIGHT, 1)
 
     def on_resize(self) -> None:
         self._strips.clear()
         self._update_size()
+        self.reader.view(self.reader.top, self._page_rows())
+        self.reader.move(self.reader.cursor)  # still in view at the new height
+        self.sync()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
 
-    # ------------------------------------------------------------------ cursor
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        top = int(new_value) // ROW_HEIGHT
+        if top != self.reader.top:
+            self.reader.view(top, self._page_rows())
+            self.post_message(self.Viewed(self))
+
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
         self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
-        self.scroll_to_region(Region(0, new * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False,
-                              force=True, immediate=True)
-        row = self.current
-        if row is not None:
-            self.post_message(self.Highlighted(self, row))
 
-    def _move(self, index: int) -> None:
-        self.cursor = max(0, min(index, len(self.rows) - 1))
+    # ------------------------------------------------------------------ keys
+    def _moved(self) -> None:
+        self.sync()
 
     def action_cursor_down(self) -> None:
-        self._move(self.cursor + 1)
+        self.reader.step(1)
+        self._moved()
 
     def action_cursor_up(self) -> None:
-        self._move(self.cursor - 1)
+        self.reader.step(-1)
+        self._moved()
 
     def action_first(self) -> None:
-        self._move(0)
+        self.reader.move(0)
+        self._moved()
 
     def action_last(self) -> None:
-        self._move(len(self.rows) - 1)
-
-    def _page_rows(self) -> int:
-        return max(1, self.scrollable_content_region.height // ROW_HEIGHT)
+        self.reader.move(len(self.reader) - 1)
+        self._moved()
 
     def action_page_down(self) -> None:
-        self._move(self.cursor + self._page_rows())
+        self.reader.view(self.reader.top, self._page_rows())
+        self.reader.page(1)
+        self._moved()
 
     def action_page_up(self) -> None:
-        self._move(self.cursor - self._page_rows())
+        self.reader.view(self.reader.top, self._page_rows())
+        self.reader.page(-1)
+        self._moved()
 
     def action_select(self) -> None:
-        row = self.current
+        row = self.reader.current
         if row is not None:
             self.post_message(self.Selected(self, row))
 
     def on_click(self, event: object) -> None:
         y = getattr(event, "y", 0) + self.scroll_offset.y
-        self._move(y // ROW_HEIGHT)
+        self.reader.move(int(y) // ROW_HEIGHT)
+        self._moved()
 
     # ------------------------------------------------------------------ drawing
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index, line = divmod(y + scroll_y, ROW_HEIGHT)
         width = self.scrollable_content_region.width
-        row = self.rows.row(index)
+        row = self.reader.row(index)
         if row is None:
             return Strip.blank(width, self.rich_style)
-        stamp = age(row.when, self.clock()) if line == 0 else ""
-        key = (row.key, row.revision, row.unread, row.likes, row.comments, row.retracted,
-               index == self.cursor, line, width, stamp)
+        is_cursor = index == self.reader.cursor
+        if isinstance(row, MarkRow):
+            key: tuple[object, ...] = (row, self.reader.offline, is_cursor, line, width)
+        else:
+            stamp = age(row.when, self.clock()) if line == 0 else ""
+            if line == 0:
+                self._stamps[index] = stamp
+            key = (row, is_cursor, line, width, stamp)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._draw(row, line, width, index == self.cursor, stamp)
+            strip = self._draw(row, line, width, is_cursor)
             self._strips[key] = strip
         return strip.crop(scroll_x, scroll_x + width)
 
-    def _draw(self, row: TimelineRow, line: int, width: int, is_cursor: bool,
-              stamp: str) -> Strip:
+    def _draw(self, row: Row, line: int, width: int, is_cursor: bool) -> Strip:
         style = self.rich_style
         if is_cursor:
             style += self.get_component_rich_style("timeline-view--cursor", partial=True)
@@ -212,17 +255,25 @@ class TimelineView(ScrollView, can_focus=True):
         def part(text: str, component: str) -> Segment:
             return Segment(text, style + self.get_component_rich_style(component, partial=True))
 
-        if line == 0:
+        if isinstance(row, MarkRow):
+            component = "timeline-view--end" if row.kind == "end" else "timeline-view--mark"
+            text = {1: f"┄ {row.title()} ┄", 2: row.hint(self.reader.offline)}.get(line, "")
+            segments = [Segment("  ", style), part(text, component)] if text else []
+        elif isinstance(row, PostRow) and row.deleted:
+            segments = [Segment("  ", style), part("deleted", "timeline-view--deleted")] \
+                if line == 1 else []
+        elif line == 0:
             marker = part("● " if row.unread else "  ", "timeline-view--unread")
             counts = "".join(f"  {sym}{n}" for sym, n in (("♥", row.likes), ("↳", row.comments))
                              if n)
+            stamp = age(row.when, self.clock())
             segments = [marker, part(row.author, "timeline-view--author"),
                         part(f"  {stamp}{counts}", "timeline-view--meta")]
+            if row.tags:
+                segments.append(part("  " + " ".join(f"#{t}" for t in row.tags),
+                                     "timeline-view--tags"))
         elif line == 1:
-            if row.retracted:
-                segments = [Segment("  "), part("[retracted]", "timeline-view--retracted")]
-            else:
-                segments = [Segment("  ", style), part(row.title, "timeline-view--title")]
+            segments = [Segment("  ", style), part(row.title, "timeline-view--title")]
         else:
             segments = [Segment("  ", style), part(row.preview, "timeline-view--preview")]
         strip = Strip(segments).crop_extend(0, width, style)

@@ -1,0 +1,99 @@
+"""Liking, following, and opening a blog."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from xmppsocial.model import MICROBLOG_NODE, NodeRef
+
+if TYPE_CHECKING:
+    from xmppsocial.ui.app import XmppSocialApp
+
+
+def like(app: XmppSocialApp) -> None:
+    post = app.current_post()
+    if post is not None:
+        app.background(_like(app, post), "like")
+
+
+async def _like(app: XmppSocialApp, post) -> None:  # type: ignore[no-untyped-def]
+    from xmppsocial.compose import like_comment
+    from xmppsocial.events import PostsReceived
+
+    service = app.need_service()
+    if service is None:
+        return
+    heart = like_comment(post, service=app.me, author_name=app.me.split("@", 1)[0]) \
+        if post.comments is not None else None
+    await service.like(post, heart)
+    if heart is not None:
+        app.take([PostsReceived((heart,), live=False)])
+    app.notify("Liked.")
+
+
+def follow(app: XmppSocialApp) -> None:
+    post = app.current_post()
+    node = app.blog_in_view()
+    if node is None and post is not None:
+        node = NodeRef(post.service, post.node)
+    if node is None:
+        return
+    if node.service == app.me:
+        app.notify("That is your own blog.")
+        return
+    feed = app.store.feed(node)
+    toggle_follow(app, node, not (feed is not None and feed.followed))
+
+
+def toggle_follow(app: XmppSocialApp, node: NodeRef, follow: bool) -> None:
+    app.background(_toggle_follow(app, node, follow), "follow")
+
+
+async def _toggle_follow(app: XmppSocialApp, node: NodeRef, follow: bool) -> None:
+    from xmppsocial.xmpp.catchup import catch_up
+
+    service = app.need_service()
+    if service is None:
+        return
+    if follow:
+        await service.follow(node)
+        app.store.set_feed(node, followed=True)
+        app.take([await catch_up(service, app.store.history, node)])  # type: ignore[arg-type]
+    else:
+        await service.unfollow(node)
+        app.store.set_feed(node, followed=False)
+        app.refresh_views()
+    app.notify(f"{'Following' if follow else 'Stopped following'} {node.service}.")
+    from xmppsocial.ui.screens.blog import BlogScreen
+
+    screen = app.screen
+    if isinstance(screen, BlogScreen) and screen.info.node == node:
+        screen.set_followed(follow)
+
+
+def blog(app: XmppSocialApp) -> None:
+    from xmppsocial.ui.screens.blog import BlogInfo, BlogScreen
+
+    post = app.current_post()
+    if post is None:
+        return
+    node = NodeRef(post.service, post.node if not post.is_comment else MICROBLOG_NODE)
+    feed = app.store.feed(node)
+    title = feed.title if feed and feed.title else ""
+    if not title:  # no node title known: the owner's name, as their posts give it
+        owner = post.author.name if post.author.jid == node.service else ""
+        title = f"{owner or node.service}'s blog"
+    info = BlogInfo(node, title, feed.access_model if feed else "", None,
+                    bool(feed and feed.followed), node.service == app.me)
+    count = _count_followers if info.own and app.service is not None else None
+    app.push_screen(BlogScreen(info, count and (lambda n: count(app, n))))
+
+
+async def _count_followers(app: XmppSocialApp, node: NodeRef) -> int | None:
+    """Only a blog's owner can ask, and not every server answers (ejabberd's PEP)."""
+    from xmppsocial.xmpp.iq import ServiceError
+
+    try:
+        return len(await app.service.subscribers(node))  # type: ignore[union-attr]
+    except ServiceError:
+        return None

@@ -1,0 +1,55 @@
+"""Every command of the app by name: what its key, its palette entry and its help line run.
+
+Names are those of xmppsocial.keys (the key table, which [keys] rebinds). To add a
+command: a KeySpec in xmppsocial/keys.py (name, default keys, label, what it does),
+a function of the app in one of ui/actions/, and one line in COMMANDS below. The
+binding, the palette entry and the help line follow from those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from xmppsocial.ui.actions import posting, reading, social
+
+if TYPE_CHECKING:
+    from xmppsocial.ui.app import XmppSocialApp
+
+Command = Callable[["XmppSocialApp"], object]
+
+
+def _help(app: XmppSocialApp) -> None:
+    from xmppsocial.ui.screens.help import HelpScreen
+
+    app.push_screen(HelpScreen(app.keymap))
+
+
+def _notifications(app: XmppSocialApp) -> None:
+    from xmppsocial.ui.screens.notifications import NotificationsScreen
+
+    app.push_screen(NotificationsScreen(app.history_of_toasts))
+
+
+COMMANDS: dict[str, Command] = {
+    "panes": reading.panes,
+    "new_post": posting.new_post,
+    "reply": posting.reply,
+    "edit": posting.edit,
+    "delete": posting.delete,
+    "drafts": posting.drafts,
+    "like": social.like,
+    "follow": social.follow,
+    "blog": social.blog,
+    "tag": reading.tag,
+    "search": reading.search,
+    "leave": reading.leave,
+    "home": reading.home,
+    "unread_only": reading.unread_only,
+    "next_unread": reading.next_unread,
+    "mark_all_read": reading.mark_all_read,
+    "undo": reading.undo,
+    "open_link": reading.open_link,
+    "notifications": _notifications,
+    "help": _help,
+}
