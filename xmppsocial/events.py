@@ -63,5 +63,37 @@ class EntryRejected:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class ReconnectScheduled:
+    """The connection is down and the next attempt is due at ``at`` (``time.time()``),
+    for a countdown; ``reason`` says what ended the last one. XmppService.retry_now()
+    tries at once."""
+
+    at: float
+    attempt: int
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStep:
+    """Connected, and busy with one of the after-connect steps ("catching up",
+    "sending the outbox"); ``name`` is "" once they are all done."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxFailed:
+    """A queued publish, comment, like or retract will not go by itself: the server
+    refused it, or the connection died each time it was sent. It stays in the outbox,
+    marked failed, to be retried, edited or discarded."""
+
+    outbox_id: int
+    kind: str
+    item_id: str
+    reason: str
+
+
 ServiceEvent = (ConnectionChanged | PostsReceived | PostsRetracted | NodePurged
-                | SubscriptionChanged | EntryRejected)
+                | SubscriptionChanged | EntryRejected | ReconnectScheduled | SessionStep
+                | OutboxFailed)

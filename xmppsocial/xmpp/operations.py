@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from xmppsocial.model import COMMENTS_NODE_PREFIX, MICROBLOG_NODE, NodeRef, Post, PostRef
-from xmppsocial.xmpp import discovery, following, nodes, publishing, reactions, reading
+from xmppsocial.xmpp import discovery, following, nodes, publishing, reactions, reading, refusals
 from xmppsocial.xmpp.iq import ServiceError
 from xmppsocial.xmpp.reading import Cursor, RawItem
 
@@ -88,7 +88,10 @@ class Operations:
                            deliver: bool = True) -> FeedPage:
         """The newest ``count`` posts of a node (also handed to the sink when ``deliver``)."""
         self._require_online()
-        page = await reading.latest(self.client, node.service, node.node, count)
+        try:
+            page = await reading.latest(self.client, node.service, node.node, count)
+        except ServiceError as exc:
+            raise await refusals.explain_read(self.client, node, exc) from None
         posts = self.read_items(node, page.items, live=False)
         if deliver:
             self.deliver(posts, live=False)
@@ -96,12 +99,18 @@ class Operations:
 
     async def fetch_older(self, node: NodeRef, cursor: Cursor, count: int = 20) -> FeedPage:
         self._require_online()
-        page = await reading.older(self.client, node.service, node.node, cursor, count)
+        try:
+            page = await reading.older(self.client, node.service, node.node, cursor, count)
+        except ServiceError as exc:
+            raise await refusals.explain_read(self.client, node, exc) from None
         return FeedPage(node, tuple(self.read_items(node, page.items, live=False)), page.cursor)
 
     async def fetch_by_ids(self, node: NodeRef, ids: list[str]) -> list[Post]:
         self._require_online()
-        items = await reading.by_ids(self.client, node.service, node.node, ids)
+        try:
+            items = await reading.by_ids(self.client, node.service, node.node, ids)
+        except ServiceError as exc:
+            raise await refusals.explain_read(self.client, node, exc) from None
         return self.read_items(node, items, live=False)
 
     async def fetch_post(self, ref: PostRef) -> Post | None:
@@ -159,7 +168,10 @@ class Operations:
     # ------------------------------------------------------------------ following
     async def follow(self, node: NodeRef) -> following.Subscription:
         self._require_online()
-        return await following.subscribe(self.client, node)
+        try:
+            return await following.subscribe(self.client, node)
+        except ServiceError as exc:
+            raise await refusals.explain_read(self.client, node, exc) from None
 
     async def unfollow(self, node: NodeRef) -> None:
         self._require_online()
