@@ -6,10 +6,37 @@ checked before use and who may write it are decided once, for every caller.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from xmppsocial import paths
+from xmppsocial.store.lock import CacheLock
 from xmppsocial.store.store import Store
 
 
-def open_account_store(jid: str | None) -> Store:
-    """The cache for the account ``jid`` (None: no account configured yet)."""
-    return Store(paths.database_file())
+def open_account_store(jid: str | None, *, role: str = "tui") -> Store:
+    """The cache for the account ``jid`` (None: no account configured yet).
+
+    ``role`` ("tui" or "cli") is what a second instance is told holds the cache.
+
+    Raises:
+        StoreError: the file cannot be used (damaged, newer, unreadable); it was left
+            as it was, and the message says where it is and what to do.
+    """
+    return open_checked(paths.database_file(), who=jid or "this account", role=role)
+
+
+def open_checked(path: Path, *, who: str, role: str) -> Store:
+    """The integrity and single-writer step: take the lock, then open (which checks the
+    file read-only before writing anything). When another instance holds the lock, a
+    checked read-only copy instead, whose ``read_only_reason`` says who has it."""
+    lock = CacheLock(path)
+    if not lock.acquire(role):
+        return Store(path, read_only_reason=f"{who} is open in another xmppsocial, "
+                                            f"{lock.holder()}")
+    try:
+        store = Store(path)
+    except BaseException:
+        lock.release(remove=True)
+        raise
+    store.lock = lock
+    return store

@@ -6,7 +6,10 @@ tests migrate a database made by every earlier version. History:
 1. posts (parsed columns and the raw entry), tags, feeds;
 2. drafts, outbox, attachment likes, the FTS5 index over posts;
 3. indexes that keep search pages and finding a comment's post fast at 100,000 posts;
-4. an index for counting unread posts per feed.
+4. an index for counting unread posts per feed;
+5. outbox states: an item that keeps failing is marked failed (with its reason) instead
+   of blocking the items behind it, and its options (audience, draft key, comments
+   node to make) ride along.
 """
 
 from __future__ import annotations
@@ -141,5 +144,12 @@ CREATE INDEX posts_unread_by_node ON posts (service, node)
     WHERE is_read = 0 AND is_comment = 0 AND retracted = 0;
 """
 
-MIGRATIONS = [V1, V2, V3, V4]
+# Outbox items that will not go by themselves stay, visible, until retried or discarded.
+V5 = """
+ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'pending';
+ALTER TABLE outbox ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE outbox ADD COLUMN failed_at REAL;
+"""
+
+MIGRATIONS = [V1, V2, V3, V4, V5]
 VERSION = len(MIGRATIONS)
