@@ -139,7 +139,7 @@ async def test_a_refused_post_is_kept_as_a_draft(xmpp_server, new_account, alice
     code, _, err = await alice_cli("post", "my precious words", "--to", carol.jid)
     assert code == 4 and "kept as draft" in err
     store = Store(Path(alice_cli.env["XDG_DATA_HOME"]) / "xmppsocial" / "xmppsocial.sqlite3")
-    assert store.draft("post").body == "my precious words"
+    assert store.draft("new").body == "my precious words"  # the TUI composer's key
     store.close()
     assert NodeRef(carol.jid)  # the target existed; the refusal came from the server
 

@@ -30,6 +30,12 @@ def _text(p: argparse.ArgumentParser) -> None:
                    help="Markdown text; '-' or a pipe reads standard input")
 
 
+def _no_queue(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-queue", action="store_true",
+                   help="when the server cannot be reached, fail (exit 3) instead of "
+                        "keeping it in the outbox")
+
+
 def build_parser() -> Parser:
     parser = Parser(
         prog="xmppsocial",
@@ -37,7 +43,7 @@ def build_parser() -> Parser:
                     "(XEP-0277 / XEP-0472 microblogs). With no command, the TUI opens.",
         epilog="The password comes from XMPPSOCIAL_PASSWORD, the keyring, a configured "
                "password_command, or a prompt. Exit codes: 0 ok, 2 usage, 3 cannot connect "
-               "or authenticate, 4 the server refused.",
+               "or authenticate, 4 the server refused, 5 the local cache cannot be used.",
     )
     parser.add_argument("--version", action="version", version=f"xmppsocial {__version__}")
     parser.add_argument("--jid", help="the account to use (default: the configured one)")
@@ -46,6 +52,8 @@ def build_parser() -> Parser:
     parser.add_argument("--ca-file", metavar="PATH", help="trust this CA or server certificate")
     parser.add_argument("--no-verify-tls", action="store_true",
                         help="accept any server certificate (not recommended)")
+    parser.add_argument("--debug", action="store_true",
+                        help="log a stanza trace (credentials redacted) to the log file")
     verbs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     p = verbs.add_parser("post", help="publish a new post and print its item id")
@@ -57,11 +65,13 @@ def build_parser() -> Parser:
                    help="audience when the blog is created: open (public) or presence "
                         "(contacts only); an existing blog's audience is never changed")
     p.add_argument("--id", metavar="ID", help="item id to use (6-128 URI-safe characters)")
+    _no_queue(p)
 
     p = verbs.add_parser("reply", help="comment on a post and print the comment's item id")
     p.add_argument("item_id", metavar="ITEM-ID")
     _text(p)
     _target(p)
+    _no_queue(p)
 
     p = verbs.add_parser("edit", help="republish one of my posts with new text or title")
     p.add_argument("item_id", metavar="ITEM-ID")
@@ -69,10 +79,12 @@ def build_parser() -> Parser:
     p.add_argument("--title", "-t")
     p.add_argument("--tag", action="append", default=None, metavar="TAG")
     _target(p)
+    _no_queue(p)
 
     p = verbs.add_parser("retract", help="delete one of my posts everywhere")
     p.add_argument("item_id", metavar="ITEM-ID")
     _target(p)
+    _no_queue(p)
 
     p = verbs.add_parser("read", help="show a blog's newest posts, newest first")
     # dest differs from the global --jid, which a positional of the same name would overwrite
@@ -108,5 +120,24 @@ def build_parser() -> Parser:
     fmt.add_argument("--opml", action="store_true")
     p.add_argument("-o", "--output", metavar="FILE")
 
+    _outbox_and_drafts(verbs)
     verbs.add_parser("demo", help="the TUI on a throwaway local server with sample blogs")
     return parser
+
+
+def _outbox_and_drafts(verbs) -> None:  # type: ignore[no-untyped-def]
+    p = verbs.add_parser("outbox", help="what waits to be sent, and what failed and why")
+    p.add_argument("--json", action="store_true")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
+    for action, text in (("retry", "send a failed item again (now, when online)"),
+                         ("edit", "take an item's text back into the drafts"),
+                         ("discard", "drop an item unsent")):
+        a = actions.add_parser(action, help=text)
+        a.add_argument("id", metavar="ID", type=int)
+
+    p = verbs.add_parser("drafts", help="texts kept unsent (refused, cancelled, offline)")
+    p.add_argument("--json", action="store_true")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
+    for action, text in (("show", "print a draft's text"), ("delete", "forget a draft")):
+        a = actions.add_parser(action, help=text)
+        a.add_argument("key", metavar="KEY")
