@@ -11,7 +11,8 @@ the CLI run as a subprocess). Faults act on the connections open now:
   path that died without FIN or RST).
 
 ``new = "pass" | "black_hole" | "close"`` decides what happens to connections made
-from then on; ``close`` accepts and closes at once.
+from then on; ``close`` accepts and closes at once. ``upload_limit`` makes the relay
+a middlebox that cuts any connection once the client has sent that many bytes on it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class _Pair:
     mode: str = "pass"  # pass, black_hole, half_open
     to_server: bytearray = field(default_factory=bytearray)
     to_client: bytearray = field(default_factory=bytearray)
+    uploaded: int = 0
 
 
 class Relay:
@@ -37,6 +39,8 @@ class Relay:
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
         self.new = "pass"
+        self.upload_limit: int | None = None
+        self.cut = 0  # connections cut for going over upload_limit
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.setblocking(False)
         self.host, self.port = "127.0.0.1", self._listener.getsockname()[1]
@@ -176,6 +180,15 @@ class Relay:
             return
         if pair.mode != "pass":
             return  # swallowed
+        if side == "client":
+            pair.uploaded += len(chunk)
+            if self.upload_limit is not None and pair.uploaded > self.upload_limit:
+                self.cut += 1
+                with self._lock:
+                    if pair in self._pairs:
+                        self._pairs.remove(pair)
+                self._forget(pair)
+                return
         other = pair.server if side == "client" else pair.client
         if other is None:
             return

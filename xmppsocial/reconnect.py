@@ -256,11 +256,15 @@ class Liveness:
 
     interval: float = 20.0
     timeout: float = 20.0
+    # After a request went unanswered, the probe that checks the path gets less time:
+    # the request has waited long already.
+    suspicion_timeout: float = 10.0
 
-    def verdict(self, now: float, heard: float, probed: float | None) -> str:
+    def verdict(self, now: float, heard: float, probed: float | None,
+                timeout: float | None = None) -> str:
         """"dead", "probe" or "ok", from the time now, last heard and last probed."""
         if probed is not None and heard < probed:
-            return "dead" if now - probed >= self.timeout else "ok"
+            return "dead" if now - probed >= (timeout or self.timeout) else "ok"
         return "probe" if now - heard >= self.interval else "ok"
 
     @property
@@ -277,17 +281,21 @@ async def watch(policy: Liveness, heard: Callable[[], float], probe: Callable[[]
     whatever the interval. Returns after calling ``dead``.
     """
     probed: float | None = None
+    timeout = policy.timeout
     while True:
         now = clock()
-        verdict = policy.verdict(now, heard(), probed)
+        verdict = policy.verdict(now, heard(), probed, timeout)
         if suspected is not None and suspected.is_set():
             suspected.clear()
             if probed is None or heard() >= probed:
                 verdict = "probe"
+                timeout = min(policy.timeout, policy.suspicion_timeout)
+        elif verdict == "probe":
+            timeout = policy.timeout
         if verdict == "dead":
             dead(now - heard())
             return
         if verdict == "probe":
             probed = now
             probe()
-        await sleep(policy.tick)
+        await sleep(min(policy.tick, timeout / 4))

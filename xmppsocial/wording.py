@@ -69,4 +69,4 @@ def stream_refused(address: str, domain: str, condition: str, text: str) -> str:
 
 def not_verified(jid: str) -> str:
     return (f"warning: the server certificate is NOT verified for {jid} (--no-verify-tls or "
-            "verify_tls = false): anyone on the path could read your password")
+            "verify_tls = false): a server impersonating it would not be noticed")

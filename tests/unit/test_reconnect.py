@@ -253,3 +253,21 @@ async def test_an_answered_probe_keeps_the_connection_and_a_suspicion_probes_at_
     await fake.advance(2.5)
     assert probes == [20.0, 42.5, 52.5] and not dead
     task.cancel()
+
+
+async def test_a_request_timeout_gets_the_dead_path_noticed_sooner() -> None:
+    """A request that timed out makes the path checked at once, with a shorter wait."""
+    fake = FakeTime()
+    dead: list[float] = []
+    suspected = asyncio.Event()
+    task = asyncio.ensure_future(watch(Liveness(60, 30, suspicion_timeout=5), lambda: 0.0,
+                                       lambda: None, dead.append, clock=fake.clock,
+                                       sleep=fake.sleep, suspected=suspected))
+    await settle()
+    await fake.advance(30)  # quiet, but the interval (60 s) is not over
+    assert not dead
+    suspected.set()
+    while not dead and fake.now < 100:
+        await fake.advance(0.25)
+    # checked at the next tick (37.5), dead 5 s later; unsuspected it would be 90
+    assert dead == [42.5] and task.done()

@@ -55,6 +55,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_tui(args) -> int:  # type: ignore[no-untyped-def]
+    app, store = build_tui(args)
+    try:
+        app.run()
+    finally:
+        store.close()
+    return 0
+
+
+def build_tui(args):  # type: ignore[no-untyped-def]
+    """The TUI for the options given, and its store (the caller closes it).
+
+    Raises:
+        CommandError: a malformed config.toml (exit 2, never the first-run screen), a
+            cache that cannot be used (exit 5), no password to be had (exit 3).
+    """
     from xmppsocial.cli.session import account_from_args, open_store, password_for
 
     try:
@@ -62,22 +77,21 @@ def run_tui(args) -> int:  # type: ignore[no-untyped-def]
         password = password_for(account)
     except NoAccount:
         account, password = None, None  # no account yet: the account screen asks
-    store = open_store(account, role="tui")  # a cache that cannot be used: one line, exit 5
-    from xmppsocial.ui.launch import build_app
-
+    store = open_store(account, role="tui")
     try:
+        from xmppsocial.ui.launch import build_app
+
         app = build_app(store, account, password, first_run=account is None)
-        if not store.writer:
-            app.startup_notice = (f"Read-only: {store.read_only_reason}. Nothing you do here is "
-                                  "saved and its outbox is left to that one; quit it to write.")
-        store.on_damage = lambda message: _cache_lost(app, message)
-        if account is not None and app.service_factory is not None:
-            app.service_factory = _with_ping_interval(app.service_factory,
-                                                      account.ping_interval)
-        app.run()
-    finally:
+    except BaseException:
         store.close()
-    return 0
+        raise
+    if not store.writer:
+        app.startup_notice = (f"Read-only: {store.read_only_reason}. Nothing you do here is "
+                              "saved and its outbox is left to that one; quit it to write.")
+    store.on_damage = lambda message: _cache_lost(app, message)
+    if account is not None and app.service_factory is not None:
+        app.service_factory = _with_ping_interval(app.service_factory, account.ping_interval)
+    return app, store
 
 
 def _with_ping_interval(factory, interval: float):  # type: ignore[no-untyped-def]

@@ -166,10 +166,13 @@ class SocialClient(slixmpp.ClientXMPP):
                                                                   self.address, e)),
             "connection_failed": lambda e: fail(ConnectionState.UNREACHABLE,
                                                 words.unreachable(self.address, e)),
-            "stream_error": lambda e: fail(ConnectionState.UNREACHABLE,
-                                           words.stream_refused(self.address,
-                                                                self.boundjid.domain,
-                                                                e["condition"], e["text"])),
+            # A server that does not serve the JID's domain never will: final, like a
+            # wrong password.
+            "stream_error": lambda e: fail(
+                ConnectionState.AUTH_FAILED if e["condition"] == "host-unknown"
+                else ConnectionState.UNREACHABLE,
+                words.stream_refused(self.address, self.boundjid.domain, e["condition"],
+                                     e["text"])),
             # After a moment: a TLS or stream error that closed it says more, and comes
             # just after.
             "disconnected": lambda _e: loop.call_later(

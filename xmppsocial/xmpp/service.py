@@ -84,6 +84,7 @@ class XmppService(Operations):
         self.step_events = False
         self.dedupe = Deduper()
         self._stopping = False
+        self._caught_up = False
         self._timeout = 30.0
         self._tasks: set[asyncio.Task[object]] = set()
         self._pushes: deque[Push] = deque()
@@ -180,11 +181,18 @@ class XmppService(Operations):
         """What runs, in this order, after each connection. A resumed session (XEP-0198)
         lost nothing: the server kept our subscriptions and resent what we missed."""
         steps: list[Step] = []
-        if self.resync_on_connect and not resumed:
-            steps.append(("catching up", self.resync))
+        if not resumed:
+            self._caught_up = False
+        # A catch-up cut short by a drop is done again, even on a resumed session.
+        if self.resync_on_connect and not self._caught_up:
+            steps.append(("catching up", self._catch_up))
         if self.on_online is not None:
             steps.append(("sending the outbox", self._run_on_online))
         return steps
+
+    async def _catch_up(self) -> None:
+        await self.resync()
+        self._caught_up = True
 
     async def _run_on_online(self) -> None:
         result = self.on_online() if self.on_online is not None else None
