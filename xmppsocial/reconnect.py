@@ -298,4 +298,18 @@ async def watch(policy: Liveness, heard: Callable[[], float], probe: Callable[[]
         if verdict == "probe":
             probed = now
             probe()
-        await sleep(min(policy.tick, timeout / 4))
+        await _nap(sleep, min(policy.tick, timeout / 4), suspected)
+
+
+async def _nap(sleep: Sleep, seconds: float, wake: asyncio.Event | None) -> None:
+    """Sleep, but wake at once when ``wake`` is set."""
+    if wake is None:
+        await sleep(seconds)
+        return
+    napping = asyncio.ensure_future(sleep(seconds))
+    woken = asyncio.ensure_future(wake.wait())
+    try:
+        await asyncio.wait({napping, woken}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        napping.cancel()
+        woken.cancel()

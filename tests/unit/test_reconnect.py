@@ -49,7 +49,7 @@ class Rig:
     """A Supervisor over scripted connect outcomes and steps, recording what it reports."""
 
     def __init__(self, outcomes: list[object], steps: tuple[str, ...] = ("catch up", "outbox"),
-                 backoff: Backoff = Backoff(1.0, 8.0, 0.0)) -> None:
+                 backoff: Backoff | None = None) -> None:
         self.time = FakeTime()
         self.outcomes = outcomes
         self.reports: list[Report] = []
@@ -57,7 +57,8 @@ class Rig:
         self.hold: dict[str, asyncio.Future[None]] = {}
         self.step_names = steps
         self.supervisor = Supervisor(self.connect, self.steps, is_final=lambda e: isinstance(
-            e, Final), report=self.reports.append, backoff=backoff, sleep=self.time.sleep,
+            e, Final), report=self.reports.append, backoff=backoff or Backoff(1.0, 8.0, 0.0),
+            sleep=self.time.sleep,
             wall=self.time.wall, rng=lambda: 0.5)
 
     async def connect(self) -> bool:
@@ -250,8 +251,8 @@ async def test_an_answered_probe_keeps_the_connection_and_a_suspicion_probes_at_
         await fake.advance(0.5)
     assert probes == [20.0, 42.5] and not dead  # checks every 2.5 s; each probe answered
     suspected.set()  # a request timed out at 50: probe now, not at 65
-    await fake.advance(2.5)
-    assert probes == [20.0, 42.5, 52.5] and not dead
+    await settle()
+    assert probes == [20.0, 42.5, 50.0] and not dead
     task.cancel()
 
 
@@ -267,7 +268,8 @@ async def test_a_request_timeout_gets_the_dead_path_noticed_sooner() -> None:
     await fake.advance(30)  # quiet, but the interval (60 s) is not over
     assert not dead
     suspected.set()
+    await settle()
     while not dead and fake.now < 100:
         await fake.advance(0.25)
-    # checked at the next tick (37.5), dead 5 s later; unsuspected it would be 90
-    assert dead == [42.5] and task.done()
+    # probed at once (30), dead 5 s later; unsuspected it would be 90
+    assert dead == [35.0] and task.done()

@@ -109,6 +109,15 @@ class OutboxStore:
         row = self.db.execute("SELECT * FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
         return _outbox_item(row) if row else None
 
+    def sending(self, outbox_id: int) -> None:
+        """Count a send before it happens: a drop may cut the sender short, and an item
+        whose sending kills the connection every time must still be found out."""
+        self.db.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (outbox_id,))
+
+    def note_error(self, outbox_id: int, error: str) -> None:
+        """Keep why the last send did not go through (the attempt is already counted)."""
+        self.db.execute("UPDATE outbox SET last_error = ? WHERE id = ?", (error, outbox_id))
+
     def attempt_failed(self, outbox_id: int, error: str) -> None:
         """Count a failed try and keep its error; the item stays queued."""
         self.db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",

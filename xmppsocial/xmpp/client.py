@@ -270,6 +270,13 @@ class SocialClient(slixmpp.ClientXMPP):
         log.warning("connection to %s is dead: %s", self.address, self.drop_reason)
         self.abort()
 
+    def forget_stream(self) -> None:
+        """Give up resuming this session: the next connection starts a fresh one, and
+        what was waiting on this one ends now (nothing of it is sent again)."""
+        if "xep_0198" in self.plugin:
+            self.plugin["xep_0198"].session_end(None)
+        self.requests.lost(self.stream_error)
+
     def _stop_watching(self) -> None:
         watchdog, self._watchdog = self._watchdog, None
         if watchdog is not None:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Sending one item dropped the connection this many times running: it is the cause.
+# An item sent this many times without an answer is taken for what kills the connection.
 POISON_ATTEMPTS = 3
 
 
@@ -37,7 +37,9 @@ class Outbox(Protocol):
 
     def sent(self, outbox_id: int) -> None: ...
 
-    def attempt_failed(self, outbox_id: int, error: str) -> None: ...
+    def sending(self, outbox_id: int) -> None: ...
+
+    def note_error(self, outbox_id: int, error: str) -> None: ...
 
     def mark_failed(self, outbox_id: int, reason: str) -> None: ...
 
@@ -153,19 +155,19 @@ async def flush_outbox(service: XmppService, outbox: Outbox) -> int:
     for item in outbox.pending():
         if not _online(service) or not service.client.is_connected():
             break
+        if item.attempts >= POISON_ATTEMPTS:
+            # Sent that often and never answered: it is what kills the connection.
+            _failed(service, outbox, item, f"the connection was lost each of the "
+                    f"{item.attempts} times it was sent ({item.last_error or 'no answer'})")
+            continue
+        outbox.sending(item.id)
         try:
             await _send(service, outbox, item)
         except ServiceError as exc:
-            if exc.condition == "offline":
-                break  # never went out: not this item's fault
             if exc.transient:
                 # The connection is likely gone with it; the items behind wait for the
-                # next one, unless this item is what keeps killing it.
-                if item.attempts + 1 >= POISON_ATTEMPTS:
-                    _failed(service, outbox, item, f"{exc.message}, each of the "
-                            f"{item.attempts + 1} times it was sent")
-                else:
-                    outbox.attempt_failed(item.id, exc.message)
+                # next one.
+                outbox.note_error(item.id, exc.message)
                 break
             if item.action == "retract" and exc.has("item-not-found"):
                 outbox.sent(item.id)  # already gone: what the retract was for

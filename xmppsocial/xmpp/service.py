@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 FEATURES = (MICROBLOG_NODE, "urn:xmpp:pubsub-social-feed:1")
 FINAL_STATES = (ConnectionState.AUTH_FAILED, ConnectionState.CERT_REJECTED)
 PUSH_STEP = 16  # pushed items read per turn of the loop: a few ms on a slow machine
+RESUME_GRACE = 30.0  # a resumed session lost sooner than this is not resumed again
 
 Sink = Callable[[ServiceEvent], None]
 
@@ -85,6 +86,7 @@ class XmppService(Operations):
         self.dedupe = Deduper()
         self._stopping = False
         self._caught_up = False
+        self._resumed, self._online_at = False, 0.0
         self._timeout = 30.0
         self._tasks: set[asyncio.Task[object]] = set()
         self._pushes: deque[Push] = deque()
@@ -173,6 +175,7 @@ class XmppService(Operations):
             raise
         if not resumed:
             self.forget_nodes()
+        self._resumed, self._online_at = resumed, time.monotonic()
         self._set_state(ConnectionState.ONLINE, "resumed" if resumed else "")
         log.info("online as %s%s", self.client.boundjid, " (resumed)" if resumed else "")
         return resumed
@@ -218,6 +221,11 @@ class XmppService(Operations):
             return
         reason = self.client.drop_reason or "connection lost"
         log.info("disconnected from %s: %s", self.client.address, reason)
+        if self._resumed and time.monotonic() - self._online_at < RESUME_GRACE:
+            # A resumed stream that dies at once may die of what it sent again (an item
+            # the path cannot carry): the next session starts afresh, without it.
+            log.info("resumed session lost at once: the next one starts afresh")
+            self.client.forget_stream()
         self._set_state(ConnectionState.OFFLINE, f"{reason}; reconnecting")
         self._supervisor.dropped(reason)
 
