@@ -70,6 +70,24 @@ def test_a_damaged_cache_is_refused_and_left_byte_identical(tmp_path, where: str
     assert listing(tmp_path) == before  # same bytes, and nothing new beside it (no lock)
 
 
+def test_whatever_the_damage_the_message_is_one_line(tmp_path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    filled_cache(path)
+    base = path.read_bytes()
+    pages = len(base) // PAGE
+    refused = 0
+    for page in range(1, pages, max(1, pages // 40)):
+        data = bytearray(base)
+        data[page * PAGE:(page + 1) * PAGE] = b"\x42" * PAGE
+        path.write_bytes(bytes(data))
+        try:
+            Store(path).close()
+        except StoreError as exc:
+            refused += 1
+            assert "\n" not in str(exc) and "***" not in str(exc), str(exc)
+    assert refused >= 10
+
+
 def test_a_newer_cache_is_refused_and_left_byte_identical(tmp_path) -> None:
     path = tmp_path / "cache.sqlite3"
     filled_cache(path, posts=10)

@@ -175,7 +175,12 @@ def _check(db: sqlite3.Connection, budget: float) -> str | None:
         db.set_progress_handler(None, 0)
     log.info("cache checked in %.2f s", time.monotonic() - started)
     results = [row[0] for row in rows]
-    return None if results == ["ok"] else "; ".join(results)[:300]
+    if results == ["ok"]:
+        return None
+    # One line for people: SQLite's report spans lines and opens with a banner.
+    lines = [line.strip() for result in results for line in result.splitlines()
+             if line.strip() and not line.startswith("***")]
+    return "; ".join(lines[:2])[:300]
 
 
 def _check_header(path: Path) -> None:
