@@ -170,13 +170,16 @@ class Relay:
         except OSError:
             chunk = b""
         if not chunk:
-            if pair.mode == "pass" or side == "server":
+            if pair.mode == "pass":
                 with self._lock:
                     if pair in self._pairs:
                         self._pairs.remove(pair)
                 self._forget(pair)
-            else:
+            else:  # a broken path does not carry the end of the other side either
                 self._unregister(sock)
+                if side == "server":
+                    _shut(sock)
+                    pair.server = None
             return
         if pair.mode != "pass":
             return  # swallowed
