@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from xmppsocial.model import NodeRef, Post, PostRef
-from xmppsocial.store.database import connect, copy_in_memory
+from xmppsocial.store.database import CHECK_BUDGET, connect, copy_in_memory
 from xmppsocial.store.guard import GuardedConnection
 from xmppsocial.store.lock import CacheLock
 from xmppsocial.store.outbox import OutboxStore
@@ -72,7 +72,7 @@ class Store(OutboxStore):
     its own Store on the same path."""
 
     def __init__(self, path: Path | str, *, on_damage: Callable[[str], None] | None = None,
-                 read_only_reason: str = "") -> None:
+                 read_only_reason: str = "", check_budget: float = CHECK_BUDGET) -> None:
         """Open the cache at ``path``; with ``read_only_reason`` (another instance owns the
         file), work on a copy in memory: nothing is written to the file, and the outbox
         is left to its owner."""
@@ -80,7 +80,7 @@ class Store(OutboxStore):
         if read_only_reason:
             self.db = copy_in_memory(path)
         else:
-            self.db = _guarded(connect(path), path, self._damaged)
+            self.db = _guarded(connect(path, budget=check_budget), path, self._damaged)
         # Told once if the file turns out damaged while running (the store then goes on in
         # memory: see guard.py); the app shows it.
         self.on_damage = on_damage
