@@ -10,6 +10,7 @@ Example ``config.toml``::
     notify_contacts = false             # true: also receive all contacts' posts (+notify)
     password_command = "pass show xmpp" # optional; run without a shell
     public_follows = false              # true: new follows are listed for contacts to see
+    ping_interval = 20                  # seconds of silence before the connection is checked
 
     [preferences]
     theme = "textual-dark"              # the palette's "Change theme" saves the one chosen
@@ -34,6 +35,10 @@ from pathlib import Path
 
 from xmppsocial import paths
 
+# Seconds of silence before the connection is checked; a dead one is noticed within about
+# twice this.
+DEFAULT_PING_INTERVAL = 20.0
+
 
 class ConfigError(ValueError):
     """The configuration cannot be used; the message names file, key and expectation."""
@@ -51,6 +56,7 @@ class Account:
     notify_contacts: bool = False
     password_command: str | None = None
     public_follows: bool = False
+    ping_interval: float = DEFAULT_PING_INTERVAL
 
     @property
     def server(self) -> str | None:
@@ -88,7 +94,8 @@ class Config:
 
 
 ACCOUNT_KEYS = {"jid", "server", "ca_file", "verify_tls", "notify_contacts", "password_command",
-                "public_follows"}
+                "public_follows", "ping_interval"}
+PING_RANGE = (0.5, 600.0)
 PREFERENCE_KEYS = {"theme", "editor", "mark_read"}
 MARK_READ = ("shown", "enter")
 TABLES = {"account", "preferences", "keys"}
@@ -161,13 +168,23 @@ def _account(table: object, where: str) -> Account:
     if isinstance(server, str):
         host, port = parse_server(server, f"{where}.server")
     ca_file = _expect(table, "ca_file", str, where, None)
-    return Account(jid=jid, host=host, port=port,
+    ping = table.get("ping_interval", DEFAULT_PING_INTERVAL)
+    if isinstance(ping, bool) or not isinstance(ping, int | float) \
+            or not PING_RANGE[0] <= ping <= PING_RANGE[1]:
+        raise ConfigError(f"{where}.ping_interval: expected a number of seconds from "
+                          f"{PING_RANGE[0]:g} to {PING_RANGE[1]:g}, got {shown(ping)}")
+    return Account(jid=jid, host=host, port=port, ping_interval=float(ping),
                    ca_file=Path(ca_file).expanduser() if isinstance(ca_file, str) else None,
                    verify_tls=bool(_expect(table, "verify_tls", bool, where, True)),
                    notify_contacts=bool(_expect(table, "notify_contacts", bool, where, False)),
                    password_command=_expect(table, "password_command", str, where,
                                             None),  # type: ignore[arg-type]
                    public_follows=bool(_expect(table, "public_follows", bool, where, False)))
+
+
+def is_bare_jid(jid: str) -> bool:
+    """localpart@domain, no resource, no spaces (what an account's JID must look like)."""
+    return _bare_jid(jid)
 
 
 def _bare_jid(jid: str) -> bool:
@@ -266,6 +283,8 @@ def dump_config(config: Config) -> str:
             out.append(f"password_command = {_toml_string(account.password_command)}")
         if account.public_follows:
             out.append("public_follows = true")
+        if account.ping_interval != DEFAULT_PING_INTERVAL:
+            out.append(f"ping_interval = {account.ping_interval:g}")
         out.append("")
     prefs = config.preferences
     out.append("[preferences]")

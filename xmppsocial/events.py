@@ -90,6 +90,17 @@ class FollowersListed:
 
 
 @dataclass(frozen=True, slots=True)
+class ReconnectScheduled:
+    """The connection is down and the next attempt is due at ``at`` (``time.time()``),
+    for a countdown; ``reason`` says what ended the last one. XmppService.retry_now()
+    tries at once."""
+
+    at: float
+    attempt: int
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class PublicFollowsReceived:
     """Items of a contact's public follow list (``urn:xmpp:pubsub:subscription``) as
     (item id, followed node); ``complete`` when the whole list was read, not pushed."""
@@ -109,8 +120,6 @@ class AttachmentsReceived:
     likers: tuple[str, ...] = ()
     unliked: tuple[str, ...] = ()
     live: bool = True
-
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +143,29 @@ class HistoryFetched:
     missing: int | None = None
 
 
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStep:
+    """Connected, and busy with one of the after-connect steps ("catching up",
+    "sending the outbox"); ``name`` is "" once they are all done."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxFailed:
+    """A queued publish, comment, like or retract will not go by itself: the server
+    refused it, or the connection died each time it was sent. It stays in the outbox,
+    marked failed, to be retried, edited or discarded."""
+
+    outbox_id: int
+    kind: str
+    item_id: str
+    reason: str
+
+
 ServiceEvent = (ConnectionChanged | PostsReceived | PostsRetracted | NodePurged
                 | SubscriptionChanged | EntryRejected | FollowsSynced | FollowersListed
-                | PublicFollowsReceived | AttachmentsReceived | HistoryFetched)
+                | PublicFollowsReceived | AttachmentsReceived | HistoryFetched
+                | ReconnectScheduled | SessionStep | OutboxFailed)

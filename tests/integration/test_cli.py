@@ -148,7 +148,7 @@ async def test_a_refused_post_is_kept_as_a_draft(xmpp_server, new_account, alice
     code, _, err = await alice_cli("post", "my precious words", "--to", carol.jid)
     assert code == 4 and "kept as draft" in err
     store = Store(alice_cli.cache)
-    assert store.draft("post").body == "my precious words"
+    assert store.draft("new").body == "my precious words"
     store.close()
     assert NodeRef(carol.jid)  # the target existed; the refusal came from the server
 
@@ -286,7 +286,7 @@ async def test_two_accounts_in_one_config_never_see_each_others_data(
         store.close()
     store = Store(bob.cache)
     try:
-        assert store.draft("post").body == "kept as a draft" and store.posts_count() == 1
+        assert store.draft("new").body == "kept as a draft" and store.posts_count() == 1
     finally:
         store.close()
 

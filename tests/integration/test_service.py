@@ -10,6 +10,7 @@ import pytest
 
 from xmppsocial.events import ConnectionChanged, HistoryFetched, PostsReceived, PostsRetracted
 from xmppsocial.model import MICROBLOG_NODE, Author, ConnectionState, NodeRef, Post
+from xmppsocial.reconnect import Phase
 from xmppsocial.xmpp.client import ConnectError, ConnectionSettings
 from xmppsocial.xmpp.publishing import AccessModelMismatch
 from xmppsocial.xmpp.service import XmppService
@@ -162,7 +163,11 @@ async def test_wrong_password_is_final(xmpp_server, new_account) -> None:
         await service.start(timeout=15)
     assert service.state is ConnectionState.AUTH_FAILED
     await asyncio.sleep(0.3)
-    assert service._reconnector is None  # no retry loop hammering the server
+    # no retry loop hammering the server: only a "retry now" tries again
+    assert service.phase is Phase.GIVEN_UP and service.next_attempt is None
+    assert not [e for e in recorder.events if isinstance(e, ConnectionChanged)
+                and e.reason.startswith("attempt")]
+    assert "refused the password" in service.reason
     await service.stop()
 
 
@@ -223,7 +228,8 @@ async def test_untrusted_certificate_state(xmpp_server, new_account) -> None:
     with pytest.raises(ConnectError):
         await service.start(timeout=15)
     assert service.state is ConnectionState.CERT_REJECTED
-    assert service._reconnector is None
+    assert service.phase is Phase.GIVEN_UP and service.next_attempt is None
+    assert "--ca-file" in service.reason and "certificate rejected" not in service.reason
     await service.stop()
 
 

@@ -34,7 +34,9 @@ class VerbParser(Parser):
     _intermixing = False
 
     def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
-        if self._intermixing:  # the intermixed parse calls back in here, twice
+        # The intermixed parse calls back in here, twice; and it cannot read a verb that
+        # has actions of its own (outbox retry ID), whose words come in order anyway.
+        if self._intermixing or self._subparsers is not None:
             return super().parse_known_args(args, namespace)
         self._intermixing = True
         try:
@@ -53,6 +55,12 @@ def _text(p: argparse.ArgumentParser) -> None:
                    help="Markdown text; '-' or a pipe reads standard input")
 
 
+def _no_queue(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-queue", action="store_true",
+                   help="when the server cannot be reached, fail (exit 3) instead of "
+                        "keeping it in the outbox")
+
+
 def build_parser() -> Parser:
     parser = Parser(
         prog="xmppsocial",
@@ -61,7 +69,7 @@ def build_parser() -> Parser:
                     "with a JID or xmpp: URI instead of a command, it opens on that blog.",
         epilog="The password comes from XMPPSOCIAL_PASSWORD, the keyring, a configured "
                "password_command, or a prompt. Exit codes: 0 ok, 2 usage, 3 cannot connect "
-               "or authenticate, 4 the server refused.",
+               "or authenticate, 4 the server refused, 5 the local cache cannot be used.",
     )
     parser.add_argument("--version", action="version", version=f"xmppsocial {__version__}")
     parser.add_argument("--jid", help="the account to use (default: the configured one)")
@@ -70,8 +78,9 @@ def build_parser() -> Parser:
     parser.add_argument("--ca-file", metavar="PATH", help="trust this CA or server certificate")
     parser.add_argument("--no-verify-tls", action="store_true",
                         help="accept any server certificate (not recommended)")
-    verbs = parser.add_subparsers(dest="command", metavar="COMMAND",
-                                  parser_class=VerbParser)
+    parser.add_argument("--debug", action="store_true",
+                        help="log a stanza trace (credentials redacted) to the log file")
+    verbs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=VerbParser)
 
     p = verbs.add_parser("post", help="publish a new post and print its item id")
     _text(p)
@@ -83,11 +92,13 @@ def build_parser() -> Parser:
                         "existing blog with another audience is refused: change the blog's "
                         "audience with 'xmppsocial audience'")
     p.add_argument("--id", metavar="ID", help="item id to use (6-128 URI-safe characters)")
+    _no_queue(p)
 
     p = verbs.add_parser("reply", help="comment on a post and print the comment's item id")
     p.add_argument("item_id", metavar="ITEM-ID")
     _text(p)
     _target(p)
+    _no_queue(p)
 
     p = verbs.add_parser("edit", help="republish one of my posts with new text or title")
     p.add_argument("item_id", metavar="ITEM-ID")
@@ -95,10 +106,12 @@ def build_parser() -> Parser:
     p.add_argument("--title", "-t")
     p.add_argument("--tag", action="append", default=None, metavar="TAG")
     _target(p)
+    _no_queue(p)
 
     p = verbs.add_parser("retract", help="delete one of my posts everywhere")
     p.add_argument("item_id", metavar="ITEM-ID")
     _target(p)
+    _no_queue(p)
 
     for verb, text in (("like", "like a post (XEP-0470, or a ♥ comment where that is all "
                                 "it accepts)"), ("unlike", "take my like back")):
@@ -144,6 +157,7 @@ def build_parser() -> Parser:
     fmt.add_argument("--opml", action="store_true")
     p.add_argument("-o", "--output", metavar="FILE")
 
+    _outbox_and_drafts(verbs)
     verbs.add_parser("demo", help="the TUI on a throwaway local server with sample blogs")
     return parser
 
@@ -182,3 +196,21 @@ def _graph_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[typ
     p.add_argument("service", nargs="?", metavar="SERVICE",
                    help="a pubsub service; without it, my server's services")
     p.add_argument("--json", action="store_true")
+
+
+def _outbox_and_drafts(verbs) -> None:  # type: ignore[no-untyped-def]
+    p = verbs.add_parser("outbox", help="what waits to be sent, and what failed and why")
+    p.add_argument("--json", action="store_true")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
+    for action, text in (("retry", "send a failed item again (now, when online)"),
+                         ("edit", "take an item's text back into the drafts"),
+                         ("discard", "drop an item unsent")):
+        a = actions.add_parser(action, help=text)
+        a.add_argument("id", metavar="ID", type=int)
+
+    p = verbs.add_parser("drafts", help="texts kept unsent (refused, cancelled, offline)")
+    p.add_argument("--json", action="store_true")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
+    for action, text in (("show", "print a draft's text"), ("delete", "forget a draft")):
+        a = actions.add_parser(action, help=text)
+        a.add_argument("key", metavar="KEY")

@@ -5,53 +5,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from xmppsocial.cli import activity, discover, graph, output, sharing
+from xmppsocial.cli.drafts import cmd_drafts
+from xmppsocial.cli.outbox import cmd_outbox
 from xmppsocial.cli.session import (
     EXIT_CONNECT,
     EXIT_REFUSED,
     EXIT_USAGE,
     CommandError,
+    Context,
     account_from_args,
-    password_for,
+    connected,
+    say,
 )
 from xmppsocial.model import MICROBLOG_NODE, NodeRef, Post, PostRef
-from xmppsocial.store import Store
-from xmppsocial.store.opening import open_account_store
 from xmppsocial.uris import is_valid_item_id
-
-
-@dataclass
-class Context:
-    service: object  # XmppService; typed loosely so importing this module stays light
-    store: Store
-    me: str
-    name: str
-
-
-@asynccontextmanager
-async def connected(args: argparse.Namespace) -> AsyncIterator[Context]:
-    from xmppsocial.xmpp.client import ConnectError, ConnectionSettings
-    from xmppsocial.xmpp.service import XmppService
-
-    account = account_from_args(args)
-    settings = ConnectionSettings(account.jid, password_for(account), account.host,
-                                  account.port, account.ca_file, account.verify_tls)
-    store = open_account_store(account.jid)
-    service = XmppService(settings, lambda event: None, resync_on_connect=False,
-                          present=False)
-    try:
-        try:
-            await service.start(timeout=30)
-        except ConnectError as exc:
-            raise CommandError(f"{exc.state.value}: {exc.reason}", EXIT_CONNECT) from None
-        yield Context(service, store, service.jid, account.jid.split("@", 1)[0])
-    finally:
-        await service.stop()
-        store.close()
 
 
 def read_text(args: argparse.Namespace) -> str:
@@ -73,20 +42,84 @@ async def _refusing(ctx: Context, work, draft_key: str | None = None,
     try:
         return await work
     except ServiceError as exc:
-        note = ""
-        if draft_key and draft_text:
-            ctx.store.save_draft(draft_key, title=title, body=draft_text)
-            note = f" (your text was kept as draft '{draft_key}')"
+        note = _keep(ctx, draft_key, draft_text, title)
+        if exc.transient:
+            raise CommandError(f"{exc.message}{note}", EXIT_CONNECT) from None
         raise CommandError(f"refused: {exc.condition}: {exc.message}{note}",
                            EXIT_REFUSED) from None
 
 
+def _keep(ctx: Context, draft_key: str | None, text: str, title: str = "") -> str:
+    """Keep unsent text as a draft; returns the note that says where."""
+    from xmppsocial.cli.drafts import keep
+
+    if not draft_key or not text.strip():
+        return ""
+    if not ctx.store.writer:
+        return " (your text could not be kept: the cache belongs to the other xmppsocial)"
+    key = keep(ctx.store, draft_key, title=title, body=text)
+    return f" (your text was kept as draft '{key}': xmppsocial drafts show '{key}')"
+
+
 async def _post(ctx: Context, ref: PostRef) -> Post:
+    """The post at ``ref``: from the server, or from the cache when offline."""
+    if ctx.offline:
+        post = ctx.store.get_post(ref)
+        if post is not None:
+            return post
+        raise CommandError(f"not connected ({ctx.offline}), and {ref.item} is not in the "
+                           "cache: nothing could be queued", EXIT_CONNECT)
     post = await _refusing(ctx, ctx.service.fetch_post(ref))
     if post is None:
         raise CommandError(f"refused: item-not-found: no post {ref.item} at {ref.service}",
                            EXIT_REFUSED)
     return post
+
+
+def _queued(ctx: Context, args: argparse.Namespace, item: str | None, item_id: str, key: str,
+            text: str, title: str = "") -> None:
+    """After publish_or_queue: say that the work waits (or with --no-queue, take it back)."""
+    if item is not None:
+        return
+    if getattr(args, "no_queue", False):
+        for waiting in ctx.store.pending():
+            if waiting.item_id == item_id:
+                ctx.store.discard(waiting.id)
+        note = _keep(ctx, key, text, title)
+        raise CommandError(f"not connected ({ctx.offline or 'connection lost'}); nothing was "
+                           f"queued (--no-queue){note}", EXIT_CONNECT)
+    why = f"not connected ({ctx.offline})" if ctx.offline else "the connection was lost"
+    say(f"queued: {why}; it will be sent the next time xmppsocial is online "
+        "(xmppsocial outbox lists it)")
+
+
+async def _publish(ctx: Context, args: argparse.Namespace, post: Post, key: str, text: str,
+                   title: str = "", access: str | None = None) -> str:
+    from xmppsocial.store import StoreError
+    from xmppsocial.xmpp.outbox import publish_or_queue
+
+    try:
+        item = await _refusing(ctx, _audience_hint(publish_or_queue(
+            ctx.service, ctx.store, post, access, draft_key=key)), key, text, title)
+    except StoreError as exc:  # a read-only copy refuses to queue
+        raise CommandError(f"not connected, and {exc}", EXIT_CONNECT) from None
+    _queued(ctx, args, item, post.item_id, key, text, title)
+    return item or post.item_id
+
+
+async def _audience_hint(work):  # type: ignore[no-untyped-def]
+    """A post refused because --access differs from the blog's audience: name the command
+    that changes the audience of the whole blog."""
+    from xmppsocial.xmpp.publishing import AccessModelMismatch
+    from xmppsocial.xmpp.refusals import Refused
+
+    try:
+        return await work
+    except Refused as exc:
+        if isinstance(exc.cause, AccessModelMismatch):
+            word = "public" if exc.cause.wanted == "open" else "contacts"
+            exc.text += f"; to make the whole blog {word}: xmppsocial audience {word}"
+        raise
 
 
 async def cmd_post(args: argparse.Namespace) -> int:
@@ -96,39 +129,31 @@ async def cmd_post(args: argparse.Namespace) -> int:
     if args.id and not is_valid_item_id(args.id):
         raise CommandError("--id: 6 to 128 characters from A-Z a-z 0-9 . _ ~ -", EXIT_USAGE)
     from xmppsocial.compose import new_post  # Markdown: only the writing commands load it
+    from xmppsocial.xmpp.iq import ServiceError
 
-    async with connected(args) as ctx:
+    async with connected(args, queue=not args.no_queue) as ctx:
         node = target(args, ctx.me)
         post = new_post(service=node.service, author_name=ctx.name, markdown=text,
                         title=args.title or "", tags=args.tag, node=node.node,
                         item_id=args.id, author=ctx.me)
-        if node.node == MICROBLOG_NODE and node.service == ctx.me:
-            comments = await _refusing(ctx, ctx.service.create_comments_node(post.item_id),
-                                       "post", text, args.title or "")
-            from dataclasses import replace
-            post = replace(post, comments=comments)
-        item = await _refusing(ctx, _publish_new(ctx, post, access_of(args), text,
-                                                 args.title or ""), "post", text,
-                               args.title or "")
-        ctx.store.upsert_posts([post])
-        ctx.store.set_feed(node, own=node.service == ctx.me)
+        if ctx.online and node.node == MICROBLOG_NODE and node.service == ctx.me:
+            try:
+                comments = await ctx.service.create_comments_node(post.item_id)
+            except ServiceError as exc:
+                if not exc.transient:
+                    raise CommandError(f"refused: {exc.condition}: {exc.message}"
+                                       f"{_keep(ctx, 'new', text, args.title or '')}",
+                                       EXIT_REFUSED) from None
+                # made on delivery from the outbox instead
+            else:
+                from dataclasses import replace
+                post = replace(post, comments=comments)
+        item = await _publish(ctx, args, post, "new", text, args.title or "", access_of(args))
+        if ctx.store.writer:
+            ctx.store.upsert_posts([post])
+            ctx.store.set_feed(node, own=node.service == ctx.me)
         print(item)
     return 0
-
-
-async def _publish_new(ctx: Context, post: Post, access: str | None, text: str,
-                       title: str) -> str:
-    """publish_post; when --access differs from the blog's audience, say how to change it."""
-    from xmppsocial.xmpp.publishing import AccessModelMismatch
-
-    try:
-        return await ctx.service.publish_post(post, access)
-    except AccessModelMismatch as exc:
-        ctx.store.save_draft("post", title=title, body=text)
-        word = "public" if exc.wanted == "open" else "contacts"
-        raise CommandError(f"refused: {exc.message} (your text was kept as draft 'post'); "
-                           f"to make the whole blog {word}: xmppsocial audience {word}",
-                           EXIT_REFUSED) from None
 
 
 async def cmd_reply(args: argparse.Namespace) -> int:
@@ -136,14 +161,29 @@ async def cmd_reply(args: argparse.Namespace) -> int:
     if not text.strip():
         raise CommandError("nothing to reply: give TEXT, '-' or a pipe", EXIT_USAGE)
     from xmppsocial.compose import comment
+    from xmppsocial.store import StoreError
+    from xmppsocial.xmpp.outbox import comment_or_queue, reply_key
 
-    async with connected(args) as ctx:
+    async with connected(args, queue=not args.no_queue) as ctx:
         node = target(args, ctx.me)
-        parent = await _post(ctx, PostRef(node.service, node.node, args.item_id))
+        ref = PostRef(node.service, node.node, args.item_id)
+        key = reply_key(ref)
+        try:
+            parent = await _post(ctx, ref)
+        except CommandError as exc:
+            raise CommandError(f"{exc}{_keep(ctx, key, text)}", exc.code) from None
         if parent.comments is None:
-            raise CommandError("refused: this post has no comments node", EXIT_REFUSED)
+            raise CommandError(f"refused: this post has no comments node{_keep(ctx, key, text)}",
+                               EXIT_REFUSED)
         note = comment(parent, service=ctx.me, author_name=ctx.name, markdown=text)
-        await _refusing(ctx, ctx.service.publish_comment(note), f"reply:{args.item_id}", text)
+        try:
+            item = await _refusing(ctx, comment_or_queue(ctx.service, ctx.store, note, ref,
+                                                         draft_key=key), key, text)
+        except StoreError as exc:
+            raise CommandError(f"not connected, and {exc}", EXIT_CONNECT) from None
+        _queued(ctx, args, item, note.item_id, key, text)
+        if ctx.store.writer:
+            ctx.store.upsert_posts([note])
         print(note.item_id)
     return 0
 
@@ -152,24 +192,34 @@ async def cmd_edit(args: argparse.Namespace) -> int:
     text = read_text(args) if (args.text is not None or not sys.stdin.isatty()) else None
     from xmppsocial.compose import edited
 
-    async with connected(args) as ctx:
+    async with connected(args, queue=not args.no_queue) as ctx:
         node = target(args, ctx.me)
         post = await _post(ctx, PostRef(node.service, node.node, args.item_id))
         new = edited(post, markdown=text or None, title=args.title,
                      tags=tuple(args.tag) if args.tag is not None else None)
-        item = await _refusing(ctx, ctx.service.publish_post(new), f"edit:{args.item_id}",
-                               text or "", args.title or "")
-        ctx.store.upsert_posts([new])
+        item = await _publish(ctx, args, new, f"edit:{args.item_id}", text or "",
+                              args.title or "")
+        if ctx.store.writer:
+            ctx.store.upsert_posts([new])
         print(item)
     return 0
 
 
 async def cmd_retract(args: argparse.Namespace) -> int:
-    async with connected(args) as ctx:
+    async with connected(args, queue=not args.no_queue) as ctx:
         node = target(args, ctx.me)
         ref = PostRef(node.service, node.node, args.item_id)
-        await _refusing(ctx, ctx.service.retract(ref))
-        ctx.store.retract([ref])
+        if ctx.offline:
+            if not ctx.store.writer:
+                raise CommandError(f"not connected ({ctx.offline}), and nothing can be queued: "
+                                   f"{ctx.store.read_only_reason}", EXIT_CONNECT)
+            ctx.store.enqueue("retract", node, args.item_id)
+            say(f"queued: not connected ({ctx.offline}); it will be deleted the next time "
+                "xmppsocial is online (xmppsocial outbox lists it)")
+        else:
+            await _refusing(ctx, ctx.service.retract(ref))
+        if ctx.store.writer:
+            ctx.store.retract([ref])
     return 0
 
 
@@ -262,6 +312,14 @@ async def cmd_export(args: argparse.Namespace) -> int:
 
     from xmppsocial import exporting
 
+    if args.output:
+        where = Path(args.output)
+        if where.is_dir():
+            raise CommandError(f"-o {args.output}: is a directory; give a file name, such as "
+                               f"{where / 'blog.atom'}", EXIT_USAGE)
+        if where.parent.exists() and not where.parent.is_dir():
+            raise CommandError(f"-o {args.output}: {where.parent} is not a directory",
+                               EXIT_USAGE)
     async with connected(args) as ctx:
         if args.opml:
             follows = [f.node for f in ctx.store.feeds() if f.followed]
@@ -278,7 +336,11 @@ async def cmd_export(args: argparse.Namespace) -> int:
     if args.output:
         from xmppsocial.paths import write_private
 
-        write_private(Path(args.output), text)
+        try:
+            write_private(Path(args.output), text)
+        except OSError as exc:
+            raise CommandError(f"-o {args.output}: cannot be written "
+                               f"({exc.strerror or exc})", EXIT_USAGE) from None
     else:
         sys.stdout.write(text)
     return 0
@@ -404,6 +466,7 @@ COMMANDS = {
     "follow": graph.cmd_follow, "unfollow": graph.cmd_unfollow, "following": graph.cmd_following,
     "followers": activity.cmd_followers, "notifications": activity.cmd_notifications,
     "contacts": discover.cmd_contacts, "feeds": discover.cmd_feeds,
+    "outbox": cmd_outbox, "drafts": cmd_drafts,
 }
 
 COMMANDS.update(sharing.COMMANDS)  # like, unlike, repeat, audience

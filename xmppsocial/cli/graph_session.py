@@ -10,12 +10,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from xmppsocial.cli.session import EXIT_CONNECT, EXIT_REFUSED, CommandError, account_from_args
+from xmppsocial.cli.session import (
+    EXIT_CONNECT,
+    EXIT_REFUSED,
+    EXIT_USAGE,
+    CommandError,
+    account_from_args,
+    open_store,
+    say,
+)
 from xmppsocial.graph_apply import GraphNews, apply_graph_event, apply_posts
 from xmppsocial.model import ConnectionState
 from xmppsocial.notifications import Notification
 from xmppsocial.store import Store
-from xmppsocial.store.opening import open_account_store
 
 
 @dataclass
@@ -57,21 +64,28 @@ async def graph_session(args: argparse.Namespace, *, offline_ok: bool = False,
     """Connect as the account, or, when ``offline_ok`` and the server cannot be reached
     (or ``connect`` is False), work from the cache alone. A refused password or certificate
     is always an error (exit 3): that is not being offline."""
+    from xmppsocial import wording
     from xmppsocial.cli.session import password_for
 
     account = account_from_args(args)
-    store = open_account_store(account.jid)
+    if connect and not account.verify_tls:
+        say(wording.not_verified(account.jid))
+    store = open_store(account)
     session = GraphSession(store, account.jid.lower())
     service = None
     try:
         if connect:
-            from xmppsocial.xmpp.client import ConnectError, ConnectionSettings
+            from xmppsocial.xmpp.client import BadSettings, ConnectError, ConnectionSettings
             from xmppsocial.xmpp.service import XmppService
 
             settings = ConnectionSettings(account.jid, password_for(account), account.host,
-                                          account.port, account.ca_file, account.verify_tls)
-            service = XmppService(settings, session.take, resync_on_connect=False,
-                                  present=False, public_follows=account.public_follows)
+                                          account.port, account.ca_file, account.verify_tls,
+                                          account.ping_interval)
+            try:
+                service = XmppService(settings, session.take, resync_on_connect=False,
+                                      present=False, public_follows=account.public_follows)
+            except BadSettings as exc:
+                raise CommandError(str(exc), EXIT_USAGE) from None
             try:
                 await service.start(timeout=30)
                 session.service, session.me = service, service.jid

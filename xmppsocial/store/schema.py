@@ -10,7 +10,10 @@ tests migrate a database made by every earlier version. History:
 5. the social graph: follows as the account holds them, followers, contacts' public follow
    lists, stored notifications;
 6. how far back each feed's history has been read (its frontier, the cursor past it, whether
-   nothing is older) and the holes left in it when catching up stopped short.
+   nothing is older) and the holes left in it when catching up stopped short;
+7. outbox states: an item that keeps failing is marked failed (with its reason) instead
+   of blocking the items behind it, and its options (audience, draft key, comments
+   node to make) ride along.
 """
 
 from __future__ import annotations
@@ -232,5 +235,12 @@ CREATE TABLE holes (
 CREATE INDEX holes_by_feed ON holes (service, node);
 """
 
-MIGRATIONS = [V1, V2, V3, V4, V5, V6]
+# Outbox items that will not go by themselves stay, visible, until retried or discarded.
+V7 = """
+ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'pending';
+ALTER TABLE outbox ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE outbox ADD COLUMN failed_at REAL;
+"""
+
+MIGRATIONS = [V1, V2, V3, V4, V5, V6, V7]
 VERSION = len(MIGRATIONS)

@@ -1,4 +1,5 @@
-"""Store: the offline-first cache of posts, feeds, read state, drafts and the outbox."""
+"""Store: the offline-first cache of posts, feeds, read state, drafts and the outbox
+(its operations live in outbox.py)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,19 @@ import sqlite3
 import time
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from xmppsocial.model import NodeRef, Post, PostRef
-from xmppsocial.store.database import connect
+from xmppsocial.store.database import CHECK_BUDGET, connect, copy_in_memory
 from xmppsocial.store.graph import GraphStore
+from xmppsocial.store.guard import GuardedConnection
 from xmppsocial.store.history import History
+from xmppsocial.store.lock import CacheLock
+from xmppsocial.store.outbox import OutboxStore
 from xmppsocial.store.rows import COLUMNS, post_values
 from xmppsocial.store.timeline import Scope, Timeline
 
@@ -69,26 +73,26 @@ class Draft:
     saved: float
 
 
-@dataclass(frozen=True, slots=True)
-class OutboxItem:
-    """A publish or retract waiting for the network, with its item id and failed attempts."""
-
-    id: int
-    kind: str  # "publish" or "retract"
-    node: NodeRef
-    item_id: str
-    payload: str
-    attempts: int
-    last_error: str | None
-
-
-class Store(GraphStore):
+class Store(GraphStore, OutboxStore):
     """One SQLite file (or ``:memory:``). Not shared between threads: a worker thread opens
     its own Store on the same path."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, on_damage: Callable[[str], None] | None = None,
+                 read_only_reason: str = "", check_budget: float = CHECK_BUDGET) -> None:
+        """Open the cache at ``path``; with ``read_only_reason`` (another instance owns the
+        file), work on a copy in memory: nothing is written to the file, and the outbox
+        is left to its owner."""
         self.path = path
-        self.db = connect(path)
+        if read_only_reason:
+            self.db = copy_in_memory(path)
+        else:
+            self.db = _guarded(connect(path, budget=check_budget), path, self._damaged)
+        # Told once if the file turns out damaged while running (the store then goes on in
+        # memory: see guard.py); the app shows it.
+        self.on_damage = on_damage
+        self.writer = not read_only_reason
+        self.read_only_reason = read_only_reason
+        self.lock: CacheLock | None = None  # released on close
         # Posts read back from their raw entries, by version: a thread is shown again on
         # every selection and every push to it, and re-reading 30 comments costs ~5 ms.
         self._read: OrderedDict[tuple[object, ...], Post | None] = OrderedDict()
@@ -104,9 +108,22 @@ class Store(GraphStore):
             self._read.popitem(last=False)
         return post
 
+    def _damaged(self, message: str) -> None:
+        self._read.clear()
+        if self.on_damage is not None:
+            self.on_damage(message)
+
+    @property
+    def damage(self) -> str | None:
+        """Why the file was given up while running, or None."""
+        return getattr(self.db, "damage", None)
+
     def close(self) -> None:
         """Close the database (committed work is already on disk)."""
         self.db.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -349,31 +366,13 @@ class Store(GraphStore):
         """Forget a draft (sent or discarded)."""
         self.db.execute("DELETE FROM drafts WHERE key = ?", (key,))
 
-    # ------------------------------------------------------------------ outbox
-    def enqueue(self, kind: str, node: NodeRef, item_id: str, payload: str = "") -> int:
-        """Queue a publish or retract; queueing the same item again replaces its payload."""
-        self.db.execute("INSERT INTO outbox (kind, service, node, item_id, payload, created) "
-                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, service, node, item_id) "
-                        "DO UPDATE SET payload = excluded.payload",
-                        (kind, node.service, node.node, item_id, payload, time.time()))
-        return self.db.execute("SELECT id FROM outbox WHERE kind = ? AND service = ? AND "
-                               "node = ? AND item_id = ?",
-                               (kind, node.service, node.node, item_id)).fetchone()[0]
 
-    def pending(self) -> list[OutboxItem]:
-        """Queued publishes and retracts, oldest first: send them in this order."""
-        return [OutboxItem(r["id"], r["kind"], NodeRef(r["service"], r["node"]), r["item_id"],
-                           r["payload"], r["attempts"], r["last_error"])
-                for r in self.db.execute("SELECT * FROM outbox ORDER BY id")]
-
-    def attempt_failed(self, outbox_id: int, error: str) -> None:
-        """Count a failed try and keep its error; the item stays queued."""
-        self.db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-                        (error, outbox_id))
-
-    def sent(self, outbox_id: int) -> None:
-        """The server accepted it: remove it from the outbox."""
-        self.db.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
+def _guarded(db: sqlite3.Connection, path: Path | str,
+             on_damage: Callable[[str], None]) -> sqlite3.Connection:
+    if str(path) == ":memory:":
+        return db
+    return GuardedConnection(db, lambda: connect(":memory:"), on_damage,  # type: ignore[return-value]
+                             str(path))
 
 
 def _older(updated: datetime, stored: str) -> bool:

@@ -39,8 +39,19 @@ PLAIN_WORDS = {
     "remote-server-not-found": "the other server cannot be reached",
     "not-subscribed": "not following",
     "resource-constraint": "the server refused (resource constraint)",
+    "policy-violation": "the server's policy does not allow it",
+    "not-acceptable": "the server does not accept it",
+    "not-allowed": "not allowed",
+    "bad-request": "the server did not understand the request",
+    "jid-malformed": "not a valid address",
+    "internal-server-error": "the server failed (internal error)",
     "timeout": "no answer from the server",
+    "offline": "not connected",
+    "connection-lost": "the connection was lost before the server answered",
 }
+
+# Our own conditions for a failure of the network rather than a refusal by the server.
+NETWORK_CONDITIONS = ("offline", "timeout", "connection-lost")
 
 
 class ServiceError(Exception):
@@ -71,6 +82,12 @@ class ServiceError(Exception):
     def has(self, name: str) -> bool:
         return name in (self.condition, self.pubsub)
 
+    @property
+    def transient(self) -> bool:
+        """Worth sending again unchanged later: the network failed, or the server said
+        to wait (RFC 6120 error type ``wait``). Anything else is a refusal."""
+        return self.condition in NETWORK_CONDITIONS or self.etype == "wait"
+
     @classmethod
     def from_reply(cls, reply: ET.Element) -> ServiceError:
         error = next((e for e in reply if e.tag.endswith("}error") or e.tag == "error"), None)
@@ -91,14 +108,26 @@ class ServiceError(Exception):
 
 async def send(client: ClientXMPP, to: str | None, itype: str, payload: ET.Element,
                timeout: float = DEFAULT_TIMEOUT) -> ET.Element:
-    """Send one IQ and return the reply's XML, or raise ServiceError."""
+    """Send one IQ and return the reply's XML, or raise ServiceError.
+
+    With a SocialClient, a request is refused at once when there is no session, ends
+    as soon as the session is lost for good instead of waiting out its timeout, and a
+    timeout makes the client check that the connection is still alive.
+    """
+    requests = getattr(client, "requests", None)
+    if requests is not None:
+        requests.check(payload)
     iq = client.make_iq(ito=to, itype=itype)
     iq.append(payload)
     try:
-        reply = await iq.send(timeout=timeout)
+        pending = iq.send(timeout=timeout)
+        reply = await (requests.wait(iq["id"], payload, pending) if requests is not None
+                       else pending)
     except IqError as exc:
         raise ServiceError.from_reply(exc.iq.xml) from None
     except IqTimeout:
+        if requests is not None:
+            requests.timed_out()
         raise ServiceError("timeout") from None
     return reply.xml
 

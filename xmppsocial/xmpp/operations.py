@@ -24,6 +24,7 @@ from xmppsocial.xmpp import (
     publishing,
     reactions,
     reading,
+    refusals,
 )
 from xmppsocial.xmpp.iq import ServiceError
 from xmppsocial.xmpp.reactions import Reactions
@@ -111,7 +112,10 @@ class Operations:
                            deliver: bool = True) -> FeedPage:
         """The newest ``count`` posts of a node (also handed to the sink when ``deliver``)."""
         self._require_online()
-        page = await reading.latest(self.client, node.service, node.node, count)
+        try:
+            page = await reading.latest(self.client, node.service, node.node, count)
+        except ServiceError as exc:
+            raise await refusals.explain_read(self.client, node, exc) from None
         posts = self.read_items(node, page.items, live=False)
         if deliver:
             self.deliver(posts, live=False)
@@ -119,7 +123,10 @@ class Operations:
 
     async def fetch_older(self, node: NodeRef, cursor: Cursor, count: int = 20) -> FeedPage:
         self._require_online()
-        page = await reading.older(self.client, node.service, node.node, cursor, count)
+        try:
+            page = await reading.older(self.client, node.service, node.node, cursor, count)
+        except ServiceError as exc:
+            raise await refusals.explain_read(self.client, node, exc) from None
         return FeedPage(node, tuple(self.read_items(node, page.items, live=False)), page.cursor)
 
     @staticmethod
@@ -129,7 +136,10 @@ class Operations:
 
     async def fetch_by_ids(self, node: NodeRef, ids: list[str]) -> list[Post]:
         self._require_online()
-        items = await reading.by_ids(self.client, node.service, node.node, ids)
+        try:
+            items = await reading.by_ids(self.client, node.service, node.node, ids)
+        except ServiceError as exc:
+            raise await refusals.explain_read(self.client, node, exc) from None
         return self.read_items(node, items, live=False)
 
     async def fetch_post(self, ref: PostRef) -> Post | None:
@@ -243,7 +253,10 @@ class Operations:
         account cannot record it the next connect does; ``strict`` raises NotRecorded."""
         self._require_online()
         async with self.graph.lock:  # never in the middle of a merge of the follow lists
-            subscription = await following.subscribe(self.client, node)
+            try:
+                subscription = await following.subscribe(self.client, node)
+            except ServiceError as exc:
+                raise await refusals.explain_read(self.client, node, exc) from None
             if follow_lists.is_feed(node):
                 public = self.follows_public if public is None else public
                 if await self._on_account(graph_sync.record_follow(self, node, public), strict):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
+import time
 import xml.etree.ElementTree as ET
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from dataclasses import replace
 
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
@@ -24,16 +24,20 @@ from xmppsocial.events import (
     NodePurged,
     PostsReceived,
     PostsRetracted,
+    ReconnectScheduled,
     ServiceEvent,
+    SessionStep,
     SubscriptionChanged,
 )
 from xmppsocial.model import MICROBLOG_NODE, ConnectionState, NodeRef, Post, PostRef
+from xmppsocial.reconnect import Backoff, Dropped, Phase, Report, Step, Supervisor
 from xmppsocial.xmpp import catchup, graph_watch
 from xmppsocial.xmpp.catchup import CacheView
-from xmppsocial.xmpp.client import ConnectError, ConnectionSettings, SocialClient
+from xmppsocial.xmpp.client import BadSettings, ConnectError, ConnectionSettings, SocialClient
 from xmppsocial.xmpp.graph_sync import FollowBook
 from xmppsocial.xmpp.iq import NS_EVENT, ServiceError
 from xmppsocial.xmpp.operations import Operations
+from xmppsocial.xmpp.outbox import Outbox, flush_outbox, publish_or_queue
 from xmppsocial.xmpp.pushes import Deduper, Push, read_push
 
 log = logging.getLogger(__name__)
@@ -41,8 +45,11 @@ log = logging.getLogger(__name__)
 FEATURES = (MICROBLOG_NODE, "urn:xmpp:pubsub-social-feed:1")
 FINAL_STATES = (ConnectionState.AUTH_FAILED, ConnectionState.CERT_REJECTED)
 PUSH_STEP = 16  # pushed items read per turn of the loop: a few ms on a slow machine
+RESUME_GRACE = 30.0  # a resumed session lost sooner than this is not resumed again
 
 Sink = Callable[[ServiceEvent], None]
+
+__all__ = ["Outbox", "XmppService", "flush_outbox", "publish_or_queue"]
 
 
 class XmppService(Operations):
@@ -79,21 +86,28 @@ class XmppService(Operations):
         self.sink = sink
         self.followed = followed
         self.resync_count = resync_count
-        self.backoff = backoff
         self.on_online = on_online
         self.resync_on_connect = resync_on_connect
         self.history = history
         self.catch_up_pages = catchup.PAGES
         self.own_blog_followed = False
         self.state = ConnectionState.OFFLINE
+        self.reason = ""
+        # SessionStep events ("catching up", "sending the outbox") for a status line that
+        # shows them. Off by default: today's TUI would take them during its teardown.
+        self.step_events = False
         self.dedupe = Deduper()
         self._stopping = False
-        self._reconnector: asyncio.Task[None] | None = None
+        self._caught_up = self._graph_merged = False
+        self._resumed, self._online_at = False, 0.0
+        self._timeout = 30.0
         self._tasks: set[asyncio.Task[object]] = set()
         self._pushes: deque[Push] = deque()
         self._draining = False
         self.follows_public = public_follows
         self.graph = graph_watch.GraphSync(self, book)
+        self._supervisor = Supervisor(self._connect, self._came_online, is_final=_is_final,
+                                      report=self._report, backoff=Backoff(*backoff))
         self.client.register_handler(Callback(
             "xmppsocial pubsub events",
             MatchXPath(f"{{{self.client.default_ns}}}message/{{{NS_EVENT}}}event"),
@@ -109,72 +123,133 @@ class XmppService(Operations):
     def own_blog(self) -> NodeRef:
         return NodeRef(self.jid, MICROBLOG_NODE)
 
+    @property
+    def backoff(self) -> tuple[float, float]:
+        return (self._supervisor.backoff.base, self._supervisor.backoff.ceiling)
+
+    @backoff.setter
+    def backoff(self, value: tuple[float, float]) -> None:
+        self._supervisor.backoff = Backoff(*value)
+
+    @property
+    def ping_interval(self) -> float:
+        """Seconds of silence before the connection is checked (from the next session)."""
+        return self.client.settings.ping_interval
+
+    @ping_interval.setter
+    def ping_interval(self, seconds: float) -> None:
+        self.client.settings = replace(self.client.settings, ping_interval=seconds)
+
+    @property
+    def phase(self) -> Phase:
+        """Where reconnecting stands (waiting, connecting, setting up, online, given up)."""
+        return self._supervisor.phase
+
+    @property
+    def next_attempt(self) -> float | None:
+        """When (``time.time()``) the next connection attempt is due, while waiting."""
+        return self._supervisor.next_attempt
+
+    def retry_now(self) -> None:
+        """Try to connect at once instead of waiting out the backoff (a "retry now" key)."""
+        self._supervisor.retry_now()
+
     def _set_state(self, state: ConnectionState, reason: str = "") -> None:
-        self.state = state
+        if (state, reason) == (self.state, self.reason) and state is not ConnectionState.OFFLINE:
+            return
+        self.state, self.reason = state, reason
         self.sink(ConnectionChanged(state, reason))
 
     async def start(self, timeout: float = 30.0) -> None:
         """Connect now. A wrong password or certificate raises ConnectError and stays
         final; an unreachable server is retried in the background with backoff."""
         self._stopping = False
+        self._timeout = timeout
         self._set_state(ConnectionState.CONNECTING)
         try:
-            await self.client.start(timeout)
-        except ConnectError as exc:
-            self._set_state(exc.state, exc.reason)
-            if exc.state not in FINAL_STATES:
-                self._schedule_reconnect()
-            raise
-        await self._came_online()
+            await self._supervisor.start()
+        except Dropped as exc:
+            raise ConnectError(ConnectionState.UNREACHABLE, f"{exc}; reconnecting") from None
 
     async def stop(self) -> None:
         self._stopping = True
-        if self._reconnector is not None:
-            self._reconnector.cancel()
+        await self._supervisor.stop()
         for task in list(self._tasks):
             task.cancel()
         await self.client.stop()
         self._set_state(ConnectionState.OFFLINE, "disconnected")
 
-    async def _came_online(self) -> None:
-        self.forget_nodes()
-        self._set_state(ConnectionState.ONLINE)
-        await self.graph.after_connect()  # follows on the account, before the resync uses them
-        if self.resync_on_connect:
-            await self.resync()
+    async def _connect(self) -> bool:
+        if self.client.is_connected():  # what is left of a connection declared dead
+            self.client.abort()
+            await asyncio.sleep(0)
+        try:
+            resumed = await self.client.start(self._timeout)
+        except ConnectError as exc:
+            self._set_state(exc.state, exc.reason)
+            raise
+        if not resumed:
+            self.forget_nodes()
+        self._resumed, self._online_at = resumed, time.monotonic()
+        self._set_state(ConnectionState.ONLINE, "resumed" if resumed else "")
+        log.info("online as %s%s", self.client.boundjid, " (resumed)" if resumed else "")
+        return resumed
+
+    def _came_online(self, resumed: bool) -> list[Step]:
+        """What runs, in this order, after each connection. A resumed session (XEP-0198)
+        lost nothing: the server kept our subscriptions and resent what we missed."""
+        steps: list[Step] = []
+        if not resumed:
+            self._caught_up = self._graph_merged = False
+        # The follows on the account first: the catch-up reads what they name.
+        if not self._graph_merged:
+            steps.append(("reading the follows", self._merge_graph))
+        # A catch-up cut short by a drop is done again, even on a resumed session.
+        if self.resync_on_connect and not self._caught_up:
+            steps.append(("catching up", self._catch_up))
         if self.on_online is not None:
-            result = self.on_online()
-            if asyncio.iscoroutine(result):
-                await result
+            steps.append(("sending the outbox", self._run_on_online))
+        return steps
+
+    async def _merge_graph(self) -> None:
+        await self.graph.after_connect()
+        self._graph_merged = True
+
+    async def _catch_up(self) -> None:
+        await self.resync()
+        self._caught_up = True
+
+    async def _run_on_online(self) -> None:
+        result = self.on_online() if self.on_online is not None else None
+        if asyncio.iscoroutine(result):
+            await result
+
+    def _report(self, report: Report) -> None:
+        if report.phase is Phase.CONNECTING and report.attempt:
+            self._set_state(ConnectionState.CONNECTING, report.detail)
+        elif report.phase is Phase.SETTING_UP and self.step_events:
+            self.sink(SessionStep(report.detail))
+        elif report.phase is Phase.ONLINE and self.step_events:
+            self.sink(SessionStep(""))
+        elif report.phase is Phase.WAITING and report.next_attempt is not None:
+            log.info("next connection attempt in %.1f s (%s)",
+                     report.next_attempt - time.time(), report.detail)
+            self.sink(ReconnectScheduled(report.next_attempt, report.attempt, report.detail))
 
     def _on_disconnected(self, _reason: object) -> None:
-        if self._stopping or self.state is not ConnectionState.ONLINE:
+        # While connecting, SocialClient.start sees the drop itself; a late event from a
+        # connection already given up must not cost the next one.
+        if self._stopping or self.phase not in (Phase.SETTING_UP, Phase.ONLINE):
             return
-        self._set_state(ConnectionState.OFFLINE, "connection lost; reconnecting")
-        self._schedule_reconnect()
-
-    def _schedule_reconnect(self) -> None:
-        if self._reconnector is None or self._reconnector.done():
-            self._reconnector = asyncio.get_running_loop().create_task(self._reconnect_loop())
-
-    async def _reconnect_loop(self) -> None:
-        base, ceiling = self.backoff
-        attempt = 0
-        while not self._stopping:
-            # Jitter spreads the reconnections of many clients after a server restart.
-            delay = min(ceiling, base * 2 ** attempt) * random.uniform(0.5, 1.5)
-            await asyncio.sleep(delay)
-            attempt += 1
-            self._set_state(ConnectionState.CONNECTING, f"attempt {attempt}")
-            try:
-                await self.client.start()
-            except ConnectError as exc:
-                self._set_state(exc.state, exc.reason)
-                if exc.state in FINAL_STATES:
-                    return
-                continue
-            await self._came_online()
-            return
+        reason = self.client.drop_reason or "connection lost"
+        log.info("disconnected from %s: %s", self.client.address, reason)
+        if self._resumed and time.monotonic() - self._online_at < RESUME_GRACE:
+            # A resumed stream that dies at once may die of what it sent again (an item
+            # the path cannot carry): the next session starts afresh, without it.
+            log.info("resumed session lost at once: the next one starts afresh")
+            self.client.forget_stream()
+        self._set_state(ConnectionState.OFFLINE, f"{reason}; reconnecting")
+        self._supervisor.dropped(reason)
 
     async def resync(self) -> None:
         """Catch up on everything followed and my own blog (servers keep no pushes for us):
@@ -283,53 +358,6 @@ class XmppService(Operations):
         return ET.tostring(element, encoding="unicode")
 
 
-class Outbox(Protocol):
-    """What the service needs from the store's outbox (xmppsocial.store.Store has it)."""
-
-    def pending(self) -> list[Any]: ...
-
-    def sent(self, outbox_id: int) -> None: ...
-
-    def attempt_failed(self, outbox_id: int, error: str) -> None: ...
-
-    def enqueue(self, kind: str, node: NodeRef, item_id: str, payload: str = "") -> int: ...
-
-
-async def publish_or_queue(service: XmppService, outbox: Outbox, post: Post,
-                           access: str | None = None) -> str | None:
-    """Publish now, or keep the post in the outbox when offline; returns the item id once
-    published, None when queued. The item id makes a later resend replace, not duplicate."""
-    from xmppsocial.microblog import build_entry
-
-    if service.state is ConnectionState.ONLINE:
-        try:
-            return await service.publish_post(post, access)
-        except ServiceError as exc:
-            if not exc.has("offline") and not exc.has("timeout"):
-                raise
-    # The audience rides in the kind: a blog created by the replay gets the one asked for.
-    kind = f"publish:{access}" if access else "publish"
-    outbox.enqueue(kind, post.ref.node_ref, post.item_id,
-                   ET.tostring(build_entry(post), encoding="unicode"))
-    return None
-
-
-async def flush_outbox(service: XmppService, outbox: Outbox) -> int:
-    """Send what waited in the outbox, oldest first; each item once. Returns how many went."""
-    sent = 0
-    for item in outbox.pending():
-        try:
-            if item.kind == "retract":
-                await service.retract(PostRef(item.node.service, item.node.node, item.item_id))
-            else:
-                access = item.kind.partition(":")[2] or None
-                await service.publish_entry(item.node, item.item_id, ET.fromstring(item.payload),
-                                            access)
-        except ServiceError as exc:
-            outbox.attempt_failed(item.id, exc.message)
-            if exc.has("offline") or exc.has("timeout"):
-                break
-            continue
-        outbox.sent(item.id)
-        sent += 1
-    return sent
+def _is_final(exc: BaseException) -> bool:
+    return isinstance(exc, BadSettings) or (isinstance(exc, ConnectError)
+                                            and exc.state in FINAL_STATES)
