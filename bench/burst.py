@@ -60,7 +60,7 @@ async def keys(app: XmppSocialApp, stop: asyncio.Event | None, count: int = 0) -
 BURSTER = """
 import asyncio, sys, time
 from bench.network import PASSWORD
-from xmppsocial.compose import new_post
+from xmppsocial.content.compose import new_post
 from xmppsocial.xmpp.client import ConnectionSettings
 from xmppsocial.xmpp.service import XmppService
 async def main():

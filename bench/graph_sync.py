@@ -22,7 +22,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from xmppsocial.compose import new_post
+from xmppsocial.content.compose import new_post
 from xmppsocial.localserver import XmppServer
 from xmppsocial.model import NodeRef
 from xmppsocial.notifications import Notification

@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.installed import byte_compile
-from xmppsocial.compose import new_post
+from xmppsocial.content.compose import new_post
 from xmppsocial.localserver import XmppServer
 from xmppsocial.model import NodeRef
 from xmppsocial.store import Store

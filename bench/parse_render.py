@@ -14,8 +14,8 @@ import platform
 import time
 import xml.etree.ElementTree as ET
 
-from xmppsocial.microblog import parse_entry
-from xmppsocial.render import render_post
+from xmppsocial.content.microblog import parse_entry
+from xmppsocial.content.render import render_post
 
 PARAGRAPH = ("Spent the morning on the terrace with <em>coffee</em> and a <strong>stack</strong> "
              "of seed catalogues; the <a href='https://seeds.example/t'>tomato shop</a> is open. ")

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from xmppsocial.content.sanitize import clean_line, clean_name
 from xmppsocial.model import NodeRef, Post, PostRef
-from xmppsocial.sanitize import clean_line, clean_name
 from xmppsocial.uris import parse_post_uri
 
 COMMENT, LIKE, REPLY, REPEAT, FOLLOWER = "comment", "like", "reply", "repeat", "follower"

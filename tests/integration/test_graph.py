@@ -10,7 +10,7 @@ import pytest
 
 from tests.integration.graph_support import become_contacts, publish_something, started_things
 from tests.integration.test_service import a_post
-from xmppsocial.compose import comment, like_comment, new_post
+from xmppsocial.content.compose import comment, like_comment, new_post
 from xmppsocial.events import (
     AttachmentsReceived,
     FollowersListed,

@@ -16,9 +16,9 @@ import pytest
 from tests.conftest import SERVER_KINDS, require_binary
 from tests.integration.test_service import Recorder, a_post, online
 from tests.relay import Relay
+from xmppsocial.content.microblog import build_entry
 from xmppsocial.events import ConnectionChanged, OutboxFailed, PostsReceived, ReconnectScheduled
 from xmppsocial.localserver import XmppServer
-from xmppsocial.microblog import build_entry
 from xmppsocial.model import ConnectionState
 from xmppsocial.reconnect import Phase
 from xmppsocial.store import Store

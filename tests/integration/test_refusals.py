@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import account_factory
 from tests.integration.test_liveness import eventually
 from tests.integration.test_service import online
-from xmppsocial.compose import comment, like_comment, new_post
+from xmppsocial.content.compose import comment, like_comment, new_post
 from xmppsocial.model import ConnectionState, NodeRef
 from xmppsocial.store import Store
 from xmppsocial.xmpp.outbox import comment_or_queue, like_or_queue, publish_or_queue

@@ -11,7 +11,7 @@ import pytest
 
 from tests.integration.test_cli import Cli
 from tests.integration.test_service import a_post, online
-from xmppsocial.compose import edited, like_comment, new_post
+from xmppsocial.content.compose import edited, like_comment, new_post
 from xmppsocial.model import MICROBLOG_NODE, NodeRef, PostRef
 from xmppsocial.xmpp import nodes, reactions
 from xmppsocial.xmpp.iq import ServiceError
@@ -49,7 +49,7 @@ async def test_a_heart_like_is_taken_back_where_the_server_allows(xmpp_server,
         comments = await alice.create_comments_node("hearts-0001")
         post = replace(a_post(alice.jid, "hearts-0001", "Old style", "x"), comments=comments)
         # A post from a client that makes no attachments node (Movim).
-        from xmppsocial.microblog import build_entry
+        from xmppsocial.content.microblog import build_entry
         from xmppsocial.xmpp import publishing
         await publishing.publish(alice.client, alice.jid, MICROBLOG_NODE, post.item_id,
                                  build_entry(post))
@@ -219,7 +219,7 @@ async def test_posting_to_a_new_node_on_a_pubsub_service(xmpp_server, new_accoun
 
 async def test_editing_from_markdown_rebuilt_keeps_the_formatting(xmpp_server,
                                                                   new_account) -> None:
-    from xmppsocial.compose import edit_source
+    from xmppsocial.content.compose import edit_source
 
     alice, _ = await online(await new_account("alice"))
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.test_service import online
-from xmppsocial.compose import comment, like_comment, new_post
+from xmppsocial.content.compose import comment, like_comment, new_post
 from xmppsocial.events import PostsReceived
 from xmppsocial.model import ConnectionState
 from xmppsocial.store import Store

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import Static
 
 from tests.ui.conftest import BOB, NOW
-from xmppsocial.microblog import parse_entry
+from xmppsocial.content.microblog import parse_entry
 from xmppsocial.model import MICROBLOG_NODE
 
 ENTRIES = Path(__file__).resolve().parent.parent / "data" / "faithful" / "entries"

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from xmppsocial.compose import (
+from xmppsocial.content.compose import (
     comment,
     edited,
     hashtags,
@@ -17,9 +17,9 @@ from xmppsocial.compose import (
     render_markdown,
     repeat,
 )
-from xmppsocial.microblog import build_entry, comments_node_name, parse_entry
+from xmppsocial.content.microblog import build_entry, comments_node_name, parse_entry
+from xmppsocial.content.render import render_post
 from xmppsocial.model import MICROBLOG_NODE, ContentType, NodeRef
-from xmppsocial.render import render_post
 from xmppsocial.uris import is_valid_item_id
 
 XHTML = "{http://www.w3.org/1999/xhtml}"

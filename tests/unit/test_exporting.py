@@ -9,8 +9,8 @@ from pathlib import Path
 
 import feedparser
 
-from xmppsocial.exporting import atom_feed
-from xmppsocial.microblog import ATOM, parse_entry
+from xmppsocial.content.microblog import ATOM, parse_entry
+from xmppsocial.feeds.exporting import atom_feed
 from xmppsocial.model import MICROBLOG_NODE, NodeRef
 from xmppsocial.uris import post_uri
 

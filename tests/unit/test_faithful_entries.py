@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from xmppsocial.cli.output import post_json, post_text
-from xmppsocial.microblog import parse_entry
+from xmppsocial.content.microblog import parse_entry
+from xmppsocial.content.render import date_label, plain_post, render_post
+from xmppsocial.content.sanitize import is_safe
 from xmppsocial.model import MICROBLOG_NODE
-from xmppsocial.render import date_label, plain_post, render_post
-from xmppsocial.sanitize import is_safe
 
 ENTRIES = Path(__file__).resolve().parent.parent / "data" / "faithful" / "entries"
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)

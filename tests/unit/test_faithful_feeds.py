@@ -16,10 +16,9 @@ import pytest
 
 from tests.data.faithful.corpus import huge_feed
 from tests.loopback_http import serving
-from xmppsocial.microblog import build_entry, parse_entry
-from xmppsocial.render import plain_post
-from xmppsocial.uris import is_valid_item_id
-from xmppsocial.webfeeds import (
+from xmppsocial.content.microblog import build_entry, parse_entry
+from xmppsocial.content.render import plain_post
+from xmppsocial.feeds.importing import (
     MAX_ENTRY_BYTES,
     FeedError,
     FeedSource,
@@ -27,6 +26,7 @@ from xmppsocial.webfeeds import (
     parse_feed,
     plan_import,
 )
+from xmppsocial.uris import is_valid_item_id
 
 FEEDS = Path(__file__).resolve().parent.parent / "data" / "faithful" / "feeds"
 NOW = datetime(2026, 11, 1, tzinfo=UTC)

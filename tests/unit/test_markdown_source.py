@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from xmppsocial.compose import edit_source, new_post, render_markdown
-from xmppsocial.microblog import build_entry, parse_entry
+from xmppsocial.content.compose import edit_source, new_post, render_markdown
+from xmppsocial.content.microblog import build_entry, parse_entry
 
 ME = "juliet@capulet.example"
 

@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
-from xmppsocial.compose import new_post, repeat
-from xmppsocial.microblog import build_entry, comments_node_name, parse_entry, touched
+from xmppsocial.content.compose import new_post, repeat
+from xmppsocial.content.microblog import build_entry, comments_node_name, parse_entry, touched
+from xmppsocial.content.render import render_post
 from xmppsocial.model import MICROBLOG_NODE, Author, ContentType, Link, NodeRef, Post
-from xmppsocial.render import render_post
 
 A = "{http://www.w3.org/2005/Atom}"
 XHTML = "{http://www.w3.org/1999/xhtml}"

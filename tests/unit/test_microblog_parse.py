@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from xmppsocial.microblog import EntryError, parse_date, parse_entry
+from xmppsocial.content.microblog import EntryError, parse_date, parse_entry
+from xmppsocial.content.render import render_post
+from xmppsocial.content.sanitize import is_safe
 from xmppsocial.model import MICROBLOG_NODE, ContentType, NodeRef, PostRef
-from xmppsocial.render import render_post
-from xmppsocial.sanitize import is_safe
 
 ENTRIES = Path(__file__).resolve().parent.parent / "data" / "entries"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xmppsocial.compose import new_post
-from xmppsocial.microblog import EntryError, build_entry, comments_node_name, parse_entry
+from xmppsocial.content.compose import new_post
+from xmppsocial.content.microblog import EntryError, build_entry, comments_node_name, parse_entry
+from xmppsocial.content.render import render_line, render_post, render_xhtml
+from xmppsocial.content.sanitize import clean_line, clean_text
+from xmppsocial.content.xhtml import from_html
 from xmppsocial.model import MICROBLOG_NODE, ContentType, InReplyTo, Link, NodeRef, Post, PostRef
-from xmppsocial.render import render_line, render_post, render_xhtml
-from xmppsocial.sanitize import clean_line, clean_text
 from xmppsocial.uris import jid_of_uri, parse_post_uri, post_uri
-from xmppsocial.xhtml import from_html
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 SETTINGS = settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])

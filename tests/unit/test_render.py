@@ -7,10 +7,16 @@ from datetime import UTC, datetime
 
 from rich.text import Text
 
+from xmppsocial.content.render import (
+    plain_post,
+    render_line,
+    render_post,
+    render_text,
+    render_xhtml,
+)
+from xmppsocial.content.sanitize import clean_line, clean_name, clean_text, is_safe
+from xmppsocial.content.xhtml import from_html
 from xmppsocial.model import ContentType, Post
-from xmppsocial.render import plain_post, render_line, render_post, render_text, render_xhtml
-from xmppsocial.sanitize import clean_line, clean_name, clean_text, is_safe
-from xmppsocial.xhtml import from_html
 
 WHEN = datetime(2026, 9, 1, tzinfo=UTC)
 

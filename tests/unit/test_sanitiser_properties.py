@@ -16,10 +16,10 @@ from html import escape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xmppsocial import xhtml
-from xmppsocial.html_reader import HTML_VOID, _HtmlReader
-from xmppsocial.render import render_xhtml
-from xmppsocial.sanitize import clean_text
+from xmppsocial.content import xhtml
+from xmppsocial.content.html_reader import HTML_VOID, _HtmlReader
+from xmppsocial.content.render import render_xhtml
+from xmppsocial.content.sanitize import clean_text
 
 X = "{http://www.w3.org/1999/xhtml}"
 MARKER = re.compile(r"w\d+")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.store_factory import like_on, make_post
-from xmppsocial.compose import like_comment, repeat
+from xmppsocial.content.compose import like_comment, repeat
 from xmppsocial.model import NodeRef
 from xmppsocial.store import Scope, Store
 from xmppsocial.store.likes import LikeState, like_state, record_like, record_unlike

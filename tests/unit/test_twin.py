@@ -6,11 +6,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from xmppsocial.compose import comment, edited, new_post, render_markdown
-from xmppsocial.microblog import build_entry, parse_entry
+from xmppsocial.content.compose import comment, edited, new_post, render_markdown
+from xmppsocial.content.microblog import build_entry, parse_entry
+from xmppsocial.content.twin import twin_text
+from xmppsocial.content.xhtml import from_html
 from xmppsocial.model import NodeRef
-from xmppsocial.twin import twin_text
-from xmppsocial.xhtml import from_html
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ME = "juliet@capulet.example"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.loopback_http import serving
-from xmppsocial.microblog import build_entry, parse_entry
+from xmppsocial.content.microblog import build_entry, parse_entry
+from xmppsocial.feeds.importing import FeedError, entry_digest, load_source, parse_feed, plan_import
 from xmppsocial.uris import is_valid_item_id
-from xmppsocial.webfeeds import FeedError, entry_digest, load_source, parse_feed, plan_import
 
 FEEDS = Path(__file__).resolve().parent.parent / "data" / "feeds"
 NOW = datetime(2026, 11, 1, tzinfo=UTC)

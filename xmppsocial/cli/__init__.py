@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return asyncio.run(command(args))
     except CommandError as exc:
-        from xmppsocial.sanitize import clean_text  # server words travel in these messages
+        from xmppsocial.content.sanitize import clean_text  # server words travel in these messages
 
         log.info("%s: exit %d: %s", args.command or "tui", exc.code, exc)
         print(f"xmppsocial: {clean_text(str(exc))}", file=sys.stderr)

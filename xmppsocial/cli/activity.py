@@ -8,9 +8,9 @@ import sys
 from datetime import datetime
 
 from xmppsocial.cli.graph_session import GraphSession, graph_session, refused
+from xmppsocial.content.sanitize import clean_line
 from xmppsocial.graph_apply import SUBSCRIPTION, own_blog
 from xmppsocial.notifications import PUBLIC_LIST, Notification
-from xmppsocial.sanitize import clean_line
 from xmppsocial.uris import post_uri
 
 

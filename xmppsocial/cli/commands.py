@@ -128,7 +128,7 @@ async def cmd_post(args: argparse.Namespace) -> int:
         raise CommandError("nothing to post: give TEXT, '-' or a pipe", EXIT_USAGE)
     if args.id and not is_valid_item_id(args.id):
         raise CommandError("--id: 6 to 128 characters from A-Z a-z 0-9 . _ ~ -", EXIT_USAGE)
-    from xmppsocial.compose import new_post  # Markdown: only the writing commands load it
+    from xmppsocial.content.compose import new_post  # Markdown: only the writing commands load it
     from xmppsocial.xmpp.iq import ServiceError
 
     async with connected(args, queue=not args.no_queue) as ctx:
@@ -160,7 +160,7 @@ async def cmd_reply(args: argparse.Namespace) -> int:
     text = read_text(args)
     if not text.strip():
         raise CommandError("nothing to reply: give TEXT, '-' or a pipe", EXIT_USAGE)
-    from xmppsocial.compose import comment
+    from xmppsocial.content.compose import comment
     from xmppsocial.store import StoreError
     from xmppsocial.xmpp.outbox import comment_or_queue, reply_key
 
@@ -190,7 +190,7 @@ async def cmd_reply(args: argparse.Namespace) -> int:
 
 async def cmd_edit(args: argparse.Namespace) -> int:
     text = read_text(args) if (args.text is not None or not sys.stdin.isatty()) else None
-    from xmppsocial.compose import edited
+    from xmppsocial.content.compose import edited
 
     async with connected(args, queue=not args.no_queue) as ctx:
         node = target(args, ctx.me)
@@ -310,7 +310,7 @@ async def _before(ctx: Context, node: NodeRef, item_id: str, limit: int):
 async def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from xmppsocial import exporting
+    from xmppsocial.feeds import exporting
 
     if args.output:
         where = Path(args.output)
@@ -349,17 +349,17 @@ async def cmd_export(args: argparse.Namespace) -> int:
 async def cmd_import(args: argparse.Namespace) -> int:
     """Publish a web feed's entries on an XMPP blog: new ones added, changed ones replaced
     in place (same item id), unchanged ones left alone."""
-    from xmppsocial import webfeeds
+    from xmppsocial.feeds import importing
 
     try:
-        source = await asyncio.to_thread(webfeeds.load_source, args.source)
-    except webfeeds.FeedError as exc:
+        source = await asyncio.to_thread(importing.load_source, args.source)
+    except importing.FeedError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
 
-    def read_feed(node: NodeRef) -> webfeeds.FeedImport:
+    def read_feed(node: NodeRef) -> importing.FeedImport:
         try:
-            return webfeeds.parse_feed(source, service=node.service, node=node.node)
-        except webfeeds.FeedError as exc:
+            return importing.parse_feed(source, service=node.service, node=node.node)
+        except importing.FeedError as exc:
             raise CommandError(str(exc), EXIT_USAGE) from None
 
     guess = target(args, account_from_args(args).jid.split("/", 1)[0])
@@ -383,12 +383,12 @@ LIKEABLE_IMPORTS = 50
 
 
 async def _import_feed(args: argparse.Namespace, ctx: Context, node: NodeRef, feed) -> int:
-    from xmppsocial import webfeeds
+    from xmppsocial.feeds import importing
     from xmppsocial.xmpp.iq import ServiceError
 
     posts = feed.posts[-args.limit:] if args.limit else feed.posts
     existing = await _published_posts(ctx, node)
-    plan = webfeeds.plan_import(posts, existing, feed.undated, feed.legacy)
+    plan = importing.plan_import(posts, existing, feed.undated, feed.legacy)
     for reason in feed.skipped:
         print(f"skipped: {reason}", file=sys.stderr)
     for note in dict.fromkeys(feed.notes):

@@ -11,7 +11,7 @@ from xmppsocial.blog_address import AddressError, parse_blog_address
 from xmppsocial.cli.graph import shown
 from xmppsocial.cli.graph_session import graph_session, refused
 from xmppsocial.cli.session import EXIT_USAGE, CommandError
-from xmppsocial.sanitize import clean_line
+from xmppsocial.content.sanitize import clean_line
 
 
 async def _follows(session) -> dict:  # type: ignore[no-untyped-def]

@@ -13,9 +13,9 @@ import json
 import re
 from typing import Any
 
+from xmppsocial.content.render import date_label, plain_post
+from xmppsocial.content.sanitize import clean_line, clean_name
 from xmppsocial.model import Post
-from xmppsocial.render import date_label, plain_post
-from xmppsocial.sanitize import clean_line, clean_name
 from xmppsocial.uris import pubsub_uri
 
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal would act on.

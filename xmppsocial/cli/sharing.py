@@ -22,7 +22,7 @@ async def cmd_like(args: argparse.Namespace) -> int:
     """Like with XEP-0470 where the post has an attachments node, else with a "♥" comment;
     the cache keeps the form that went out."""
     from xmppsocial.cli.commands import _post, _refusing, connected, target
-    from xmppsocial.compose import like_comment
+    from xmppsocial.content.compose import like_comment
     from xmppsocial.store.likes import record_like
 
     async with connected(args) as ctx:
@@ -65,7 +65,7 @@ async def cmd_unlike(args: argparse.Namespace) -> int:
 async def cmd_repeat(args: argparse.Namespace) -> int:
     """Repeat someone's post on my blog; prints the new item id."""
     from xmppsocial.cli.commands import _post, _refusing, connected
-    from xmppsocial.compose import repeat
+    from xmppsocial.content.compose import repeat
 
     async with connected(args) as ctx:
         source = NodeRef(args.source, args.node or MICROBLOG_NODE)

@@ -34,7 +34,7 @@ async def live_author(settings, followed_by: str) -> None:  # type: ignore[no-un
     """Alice keeps posting and commenting while the demo runs, to show live updates."""
     from dataclasses import replace
 
-    from xmppsocial.compose import comment, new_post
+    from xmppsocial.content.compose import comment, new_post
     from xmppsocial.demo.content import COMMENTS, GARDEN
     from xmppsocial.xmpp.service import XmppService
 

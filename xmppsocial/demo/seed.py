@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 
-from xmppsocial.compose import comment, like_comment, new_post
+from xmppsocial.content.compose import comment, like_comment, new_post
 from xmppsocial.demo.content import AUTHORS, COMMENTS, posts_for
 from xmppsocial.localserver import XmppServer
 from xmppsocial.model import Post
@@ -59,7 +59,7 @@ async def publish_blog(service: XmppService, name: str, count: int, access: str,
 async def import_feed(service: XmppService) -> int:
     """Dave's blog comes from an Atom file shipped with xmppsocial."""
     try:
-        from xmppsocial.webfeeds import parse_feed
+        from xmppsocial.feeds.importing import parse_feed
     except ImportError:  # the importer is not part of this build
         return 0
     data = resources.files("xmppsocial.data").joinpath("demo-feed.atom").read_bytes()

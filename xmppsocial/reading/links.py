@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from xmppsocial.content.sanitize import clean_line
 from xmppsocial.model import ContentType, Post
-from xmppsocial.sanitize import clean_line
 
 _URL = re.compile(r"https?://[^\s<>\"'()\[\]]+")
 _TRAILING = ".,;:!?"
@@ -36,7 +36,7 @@ def _body_links(post: Post) -> list[tuple[str, str]]:
     if post.body and post.body_type is not ContentType.TEXT:
         try:
             if post.body_type is ContentType.HTML:
-                from xmppsocial import xhtml
+                from xmppsocial.content import xhtml
 
                 div = xhtml.from_html(post.body)
             else:

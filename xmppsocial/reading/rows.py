@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from xmppsocial.content.render import DATE_UNKNOWN
+from xmppsocial.content.sanitize import clean_line, clean_name
 from xmppsocial.model import MICROBLOG_NODE, NodeRef
-from xmppsocial.render import DATE_UNKNOWN
-from xmppsocial.sanitize import clean_line, clean_name
 from xmppsocial.store import TimelineEntry
 
 SortKey = tuple[float, float]

@@ -165,8 +165,8 @@ class OutboxStore:
         existing = self.draft(key)
         if existing is not None and existing.body.strip():
             raise ValueError(f"a draft is already kept under '{key}': send or delete it first")
-        from xmppsocial.compose import edit_source  # Markdown again, not the plain twin
-        from xmppsocial.microblog import EntryError, parse_entry
+        from xmppsocial.content.compose import edit_source  # Markdown again, not the plain twin
+        from xmppsocial.content.microblog import EntryError, parse_entry
 
         try:
             post = parse_entry(item.payload, item.node.service, item.node.node, item.item_id)

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from xmppsocial import xhtml
+from xmppsocial.content import xhtml
 from xmppsocial.model import ContentType, Post
 
 COLUMNS = ("service", "node", "item_id", "sort_ts", "published", "updated", "title", "text",

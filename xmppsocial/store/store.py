@@ -386,13 +386,13 @@ def _older(updated: datetime, stored: str) -> bool:
 def _with_raw(post: Post) -> Post:
     from dataclasses import replace
 
-    from xmppsocial.microblog import build_entry
+    from xmppsocial.content.microblog import build_entry
 
     return replace(post, raw=ET.tostring(build_entry(post), encoding="unicode"))
 
 
 def _reparse(ref: PostRef, raw: str, publisher: str | None, received: float) -> Post | None:
-    from xmppsocial.microblog import EntryError, parse_entry
+    from xmppsocial.content.microblog import EntryError, parse_entry
 
     # Dates are judged against the time the post arrived, not today.
     when = datetime.fromtimestamp(received, UTC) + timedelta(seconds=1)

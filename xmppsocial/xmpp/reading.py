@@ -217,7 +217,7 @@ def _last_updated(chunk: list[RawItem], stamps: dict[str, paging.Stamped],
 def _stamped(item: RawItem, now: datetime) -> paging.Stamped:
     """An item's dates as the parser will read them (microblog._dates: a missing one taken
     from the other, the far future brought back to now)."""
-    from xmppsocial.microblog import FUTURE_SLACK, parse_date
+    from xmppsocial.content.microblog import FUTURE_SLACK, parse_date
 
     entry = item.payload
     if entry is None or entry.tag != ATOM_ENTRY:

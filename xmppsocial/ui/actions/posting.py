@@ -46,7 +46,7 @@ def new_post(app: XmppSocialApp, key: str = "new") -> None:
 
 
 async def publish_new(app: XmppSocialApp, composed: Composed, key: str) -> None:
-    from xmppsocial.compose import new_post as build
+    from xmppsocial.content.compose import new_post as build
 
     service = app.need_service()
     if service is None:
@@ -88,8 +88,8 @@ def reply(app: XmppSocialApp, post: Post | None = None, key: str | None = None) 
 
 
 async def publish_reply(app: XmppSocialApp, parent: Post, composed: Composed, key: str) -> None:
-    from xmppsocial.compose import comment
-    from xmppsocial.compose import new_post as build
+    from xmppsocial.content.compose import comment
+    from xmppsocial.content.compose import new_post as build
     from xmppsocial.events import PostsReceived
 
     service = app.need_service()
@@ -109,7 +109,7 @@ async def publish_reply(app: XmppSocialApp, parent: Post, composed: Composed, ke
 
 
 def edit(app: XmppSocialApp, post: Post | None = None, key: str | None = None) -> None:
-    from xmppsocial.compose import edit_source
+    from xmppsocial.content.compose import edit_source
     from xmppsocial.ui.screens.compose import ComposeRequest
 
     post = post or app.current_post()
@@ -127,7 +127,7 @@ def edit(app: XmppSocialApp, post: Post | None = None, key: str | None = None) -
 
 
 async def publish_edit(app: XmppSocialApp, post: Post, composed: Composed, key: str) -> None:
-    from xmppsocial.compose import edited
+    from xmppsocial.content.compose import edited
 
     service = app.need_service()
     if service is None:

@@ -17,7 +17,7 @@ def like(app: XmppSocialApp) -> None:
 
 
 async def _like(app: XmppSocialApp, post) -> None:  # type: ignore[no-untyped-def]
-    from xmppsocial.compose import like_comment
+    from xmppsocial.content.compose import like_comment
     from xmppsocial.events import PostsReceived
 
     service = app.need_service()

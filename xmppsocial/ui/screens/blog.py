@@ -11,8 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Label
 
+from xmppsocial.content.sanitize import clean_line
 from xmppsocial.model import MICROBLOG_NODE, NodeRef
-from xmppsocial.sanitize import clean_line
 from xmppsocial.store import Scope
 from xmppsocial.ui.bindings import key_binding
 from xmppsocial.ui.panes import ReadingPanes

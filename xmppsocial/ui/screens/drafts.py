@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from xmppsocial.content.sanitize import clean_line
 from xmppsocial.drafts import draft_target
-from xmppsocial.sanitize import clean_line
 from xmppsocial.store import Draft, Store
 
 

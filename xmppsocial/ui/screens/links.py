@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from xmppsocial.sanitize import clean_line
+from xmppsocial.content.sanitize import clean_line
 
 
 class LinkPicker(ModalScreen[str | None]):

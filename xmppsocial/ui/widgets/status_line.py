@@ -6,8 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from xmppsocial.content.sanitize import clean_line
 from xmppsocial.model import ConnectionState
-from xmppsocial.sanitize import clean_line
 
 STATE_STYLE = {
     ConnectionState.ONLINE: "bold green",

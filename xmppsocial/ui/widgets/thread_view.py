@@ -8,9 +8,9 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from xmppsocial.content.render import date_label, plain_post, render_post
+from xmppsocial.content.sanitize import clean_line, clean_name
 from xmppsocial.model import MICROBLOG_NODE, Post
-from xmppsocial.render import date_label, plain_post, render_post
-from xmppsocial.sanitize import clean_line, clean_name
 from xmppsocial.ui.bindings import key_binding
 
 AUDIENCE = {"open": "public", "presence": "contacts only", "whitelist": "a list of people",

@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from xmppsocial.sanitize import clean_text, cut_note
+from xmppsocial.content.sanitize import clean_text, cut_note
 
 XHTML = "http://www.w3.org/1999/xhtml"
 DIV = f"{{{XHTML}}}div"
@@ -159,7 +159,7 @@ def _attributes(name: str, attrs: Iterable[tuple[str, str | None]]) -> dict[str,
 
 def from_html(html: str) -> ET.Element:
     """Sanitised XHTML div from an HTML fragment (Atom ``type='html'``, Markdown output)."""
-    from xmppsocial.html_reader import read_html  # most posts are XHTML: load it on demand
+    from xmppsocial.content.html_reader import read_html  # most posts are XHTML: load it on demand
 
     return read_html(html, Builder())
 

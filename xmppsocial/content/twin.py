@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from xmppsocial.xhtml import local_name
+from xmppsocial.content.xhtml import local_name
 
 _BLOCKS = {"p", "div", "blockquote", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5",
            "h6", "hr", "figure", "figcaption", "table", "tr", "td", "th", "dl", "dt", "dd"}

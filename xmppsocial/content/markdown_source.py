@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from xmppsocial.xhtml import local_name
+from xmppsocial.content.xhtml import local_name
 
 # Characters that could start Markdown syntax inside running text.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")

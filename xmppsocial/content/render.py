@@ -12,9 +12,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from xmppsocial import xhtml
+from xmppsocial.content import xhtml
+from xmppsocial.content.sanitize import bound_tree, clean_line, clean_text, cut_note
 from xmppsocial.model import ContentType, Post
-from xmppsocial.sanitize import bound_tree, clean_line, clean_text, cut_note
 
 if TYPE_CHECKING:
     from rich.text import Text

@@ -13,10 +13,10 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
-from xmppsocial.xhtml import IMPLIED_END
+from xmppsocial.content.xhtml import IMPLIED_END
 
 if TYPE_CHECKING:
-    from xmppsocial.xhtml import Builder
+    from xmppsocial.content.xhtml import Builder
 
 # Elements HTML never gives content or an end tag (WHATWG "void elements", with the
 # obsolete ones browsers still treat so).

@@ -13,7 +13,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
-from xmppsocial import xhtml
+from xmppsocial.content import xhtml
+from xmppsocial.content.sanitize import bound_tree, clean_line, clean_name, clean_text, cut_text
 from xmppsocial.model import (
     COMMENTS_NODE_PREFIX,
     Author,
@@ -23,7 +24,6 @@ from xmppsocial.model import (
     NodeRef,
     Post,
 )
-from xmppsocial.sanitize import bound_tree, clean_line, clean_name, clean_text, cut_text
 from xmppsocial.uris import (
     bare_jid,
     jid_of_uri,

@@ -13,9 +13,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
-from xmppsocial.microblog import ATOM, build_entry, format_date
+from xmppsocial.content.microblog import ATOM, build_entry, format_date
+from xmppsocial.content.sanitize import clean_line, clean_text
 from xmppsocial.model import NodeRef, Post
-from xmppsocial.sanitize import clean_line, clean_text
 from xmppsocial.uris import post_uri, pubsub_uri
 
 

@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from xmppsocial import __version__, xhtml
+from xmppsocial import __version__
+from xmppsocial.content import xhtml
+from xmppsocial.content.sanitize import clean_line, clean_name, clean_text, cut_text
 from xmppsocial.model import MICROBLOG_NODE, Author, ContentType, Link, Post
-from xmppsocial.sanitize import clean_line, clean_name, clean_text, cut_text
 from xmppsocial.uris import slugify
 
 # What one published entry may weigh: under ejabberd's default item payload limit
@@ -251,7 +252,7 @@ def _post(entry: Any, identity: str, service: str, node: str, author_name: str,
 def parse_feed(source: FeedSource | bytes, *, service: str, node: str = MICROBLOG_NODE,
                author_name: str = "", now: datetime | None = None) -> FeedImport:
     """Every usable entry of an Atom or RSS document, oldest first."""
-    from xmppsocial.feedcharset import EncodingError, parse
+    from xmppsocial.feeds.charset import EncodingError, parse
 
     if isinstance(source, bytes):
         source = FeedSource(source)
@@ -288,7 +289,7 @@ def parse_feed(source: FeedSource | bytes, *, service: str, node: str = MICROBLO
 
 
 def _entry_bytes(post: Post) -> int:
-    from xmppsocial.microblog import build_entry
+    from xmppsocial.content.microblog import build_entry
 
     return len(ET.tostring(build_entry(post)))
 
@@ -327,7 +328,7 @@ def as_published(post: Post) -> Post:
     """The post as a reader gets it back from the blog: comparing that with what the
     blog holds compares like with like (a title-only entry reads back with its title as
     its text, for one)."""
-    from xmppsocial.microblog import build_entry, parse_entry
+    from xmppsocial.content.microblog import build_entry, parse_entry
 
     return parse_entry(build_entry(post), post.service, post.node, post.item_id,
                        post.publisher or post.service, now=datetime.now(UTC))

@@ -14,8 +14,10 @@ from datetime import UTC, datetime
 
 from markdown_it import MarkdownIt
 
-from xmppsocial import xhtml
-from xmppsocial.microblog import TITLE_LIMIT, body_div, comments_node_name, touched
+from xmppsocial.content import xhtml
+from xmppsocial.content.microblog import TITLE_LIMIT, body_div, comments_node_name, touched
+from xmppsocial.content.sanitize import clean_line, clean_text
+from xmppsocial.content.twin import twin_text
 from xmppsocial.model import (
     LIKE_MARK,
     MICROBLOG_NODE,
@@ -26,8 +28,6 @@ from xmppsocial.model import (
     NodeRef,
     Post,
 )
-from xmppsocial.sanitize import clean_line, clean_text
-from xmppsocial.twin import twin_text
 from xmppsocial.uris import is_valid_item_id, new_item_id, post_uri
 
 __all__ = ["Body", "comment", "comments_node_name", "edit_source", "edited", "hashtags",
@@ -76,7 +76,7 @@ def edit_source(post: Post) -> str:
     """The Markdown an edit of ``post`` starts from: rebuilt from its XHTML body (the text
     twin is plain text, and would lose emphasis and links), else its text."""
     if post.body_type is ContentType.XHTML and post.body:
-        from xmppsocial.markdown_source import markdown_of
+        from xmppsocial.content.markdown_source import markdown_of
 
         try:
             div = xhtml.from_string(post.body)
