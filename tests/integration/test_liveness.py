@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import SERVER_KINDS, require_binary
 from tests.integration.test_service import Recorder, a_post, online
 from tests.relay import Relay
-from xmppsocial.content.microblog import build_entry
+from xmppsocial.content.entry_writer import build_entry
 from xmppsocial.events import ConnectionChanged, OutboxFailed, PostsReceived, ReconnectScheduled
 from xmppsocial.localserver import XmppServer
 from xmppsocial.model import ConnectionState

@@ -49,7 +49,7 @@ async def test_a_heart_like_is_taken_back_where_the_server_allows(xmpp_server,
         comments = await alice.create_comments_node("hearts-0001")
         post = replace(a_post(alice.jid, "hearts-0001", "Old style", "x"), comments=comments)
         # A post from a client that makes no attachments node (Movim).
-        from xmppsocial.content.microblog import build_entry
+        from xmppsocial.content.entry_writer import build_entry
         from xmppsocial.xmpp import publishing
         await publishing.publish(alice.client, alice.jid, MICROBLOG_NODE, post.item_id,
                                  build_entry(post))

@@ -17,7 +17,8 @@ from xmppsocial.content.compose import (
     render_markdown,
     repeat,
 )
-from xmppsocial.content.microblog import build_entry, comments_node_name, parse_entry
+from xmppsocial.content.entry_writer import build_entry
+from xmppsocial.content.microblog import comments_node_name, parse_entry
 from xmppsocial.content.render import render_post
 from xmppsocial.model import MICROBLOG_NODE, ContentType, NodeRef
 from xmppsocial.uris import is_valid_item_id

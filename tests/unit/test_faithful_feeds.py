@@ -16,7 +16,8 @@ import pytest
 
 from tests.data.faithful.corpus import huge_feed
 from tests.loopback_http import serving
-from xmppsocial.content.microblog import build_entry, parse_entry
+from xmppsocial.content.entry_writer import build_entry
+from xmppsocial.content.microblog import parse_entry
 from xmppsocial.content.render import plain_post
 from xmppsocial.feeds.importing import (
     MAX_ENTRY_BYTES,

@@ -9,7 +9,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from xmppsocial.content.compose import edit_source, new_post, render_markdown
-from xmppsocial.content.microblog import build_entry, parse_entry
+from xmppsocial.content.entry_writer import build_entry
+from xmppsocial.content.microblog import parse_entry
 
 ME = "juliet@capulet.example"
 

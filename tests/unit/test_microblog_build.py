@@ -7,7 +7,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 from xmppsocial.content.compose import new_post, repeat
-from xmppsocial.content.microblog import build_entry, comments_node_name, parse_entry, touched
+from xmppsocial.content.entry_writer import build_entry, touched
+from xmppsocial.content.microblog import comments_node_name, parse_entry
 from xmppsocial.content.render import render_post
 from xmppsocial.model import MICROBLOG_NODE, Author, ContentType, Link, NodeRef, Post
 

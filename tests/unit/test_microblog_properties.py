@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xmppsocial.content.compose import new_post
-from xmppsocial.content.microblog import EntryError, build_entry, comments_node_name, parse_entry
+from xmppsocial.content.entry_writer import build_entry
+from xmppsocial.content.microblog import EntryError, comments_node_name, parse_entry
 from xmppsocial.content.render import render_line, render_post, render_xhtml
 from xmppsocial.content.sanitize import clean_line, clean_text
 from xmppsocial.content.xhtml import from_html

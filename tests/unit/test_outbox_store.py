@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from xmppsocial.content.compose import comment, edited, new_post
-from xmppsocial.content.microblog import build_entry
+from xmppsocial.content.entry_writer import build_entry
 from xmppsocial.model import NodeRef, PostRef
 from xmppsocial.store import Store
 from xmppsocial.xmpp.outbox import draft_key_for, reply_key

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xmppsocial.content.microblog import format_date
+from xmppsocial.content.entry_writer import format_date
 from xmppsocial.xmpp import reading
 from xmppsocial.xmpp.iq import NS_DISCO_ITEMS, NS_PUBSUB, ServiceError
 from xmppsocial.xmpp.paging import UNDATED, Stamped, settle

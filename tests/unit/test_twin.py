@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from xmppsocial.content.compose import comment, edited, new_post, render_markdown
-from xmppsocial.content.microblog import build_entry, parse_entry
+from xmppsocial.content.entry_writer import build_entry
+from xmppsocial.content.microblog import parse_entry
 from xmppsocial.content.twin import twin_text
 from xmppsocial.content.xhtml import from_html
 from xmppsocial.model import NodeRef

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.loopback_http import serving
-from xmppsocial.content.microblog import build_entry, parse_entry
+from xmppsocial.content.entry_writer import build_entry
+from xmppsocial.content.microblog import parse_entry
 from xmppsocial.feeds.importing import FeedError, entry_digest, load_source, parse_feed, plan_import
 from xmppsocial.uris import is_valid_item_id
 

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from markdown_it import MarkdownIt
 
 from xmppsocial.content import xhtml
-from xmppsocial.content.microblog import TITLE_LIMIT, body_div, comments_node_name, touched
+from xmppsocial.content.entry_writer import body_div, touched
+from xmppsocial.content.microblog import TITLE_LIMIT, comments_node_name
 from xmppsocial.content.sanitize import clean_line, clean_text
 from xmppsocial.content.twin import twin_text
 from xmppsocial.model import (

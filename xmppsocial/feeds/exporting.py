@@ -13,7 +13,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
-from xmppsocial.content.microblog import ATOM, build_entry, format_date
+from xmppsocial.content.entry_writer import build_entry, format_date
+from xmppsocial.content.microblog import ATOM
 from xmppsocial.content.sanitize import clean_line, clean_text
 from xmppsocial.model import NodeRef, Post
 from xmppsocial.uris import post_uri, pubsub_uri

@@ -289,7 +289,7 @@ def parse_feed(source: FeedSource | bytes, *, service: str, node: str = MICROBLO
 
 
 def _entry_bytes(post: Post) -> int:
-    from xmppsocial.content.microblog import build_entry
+    from xmppsocial.content.entry_writer import build_entry
 
     return len(ET.tostring(build_entry(post)))
 
@@ -328,7 +328,8 @@ def as_published(post: Post) -> Post:
     """The post as a reader gets it back from the blog: comparing that with what the
     blog holds compares like with like (a title-only entry reads back with its title as
     its text, for one)."""
-    from xmppsocial.content.microblog import build_entry, parse_entry
+    from xmppsocial.content.entry_writer import build_entry
+    from xmppsocial.content.microblog import parse_entry
 
     return parse_entry(build_entry(post), post.service, post.node, post.item_id,
                        post.publisher or post.service, now=datetime.now(UTC))

@@ -386,7 +386,7 @@ def _older(updated: datetime, stored: str) -> bool:
 def _with_raw(post: Post) -> Post:
     from dataclasses import replace
 
-    from xmppsocial.content.microblog import build_entry
+    from xmppsocial.content.entry_writer import build_entry
 
     return replace(post, raw=ET.tostring(build_entry(post), encoding="unicode"))
 

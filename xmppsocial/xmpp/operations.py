@@ -165,7 +165,7 @@ class Operations:
         False: on Prosody each new node costs time in proportion to the nodes the account
         has, so a bulk import makes them for its newest posts only.
         """
-        from xmppsocial.content.microblog import build_entry
+        from xmppsocial.content.entry_writer import build_entry
 
         return await self._publish(post.ref.node_ref, post.item_id, build_entry(post), access,
                                    precondition=precondition, likeable=likeable)
@@ -375,7 +375,7 @@ class Operations:
 
     async def publish_comment(self, comment: Post) -> str:
         """Publish a comment (an entry whose service/node is the parent's comments node)."""
-        from xmppsocial.content.microblog import build_entry
+        from xmppsocial.content.entry_writer import build_entry
 
         self._require_online()
         return await publishing.publish(self.client, comment.service, comment.node,

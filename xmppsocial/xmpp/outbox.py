@@ -65,7 +65,7 @@ def draft_key_for(post: Post, parent: PostRef | None = None) -> str:
 
 
 def _entry(post: Post) -> ET.Element:
-    from xmppsocial.content.microblog import build_entry
+    from xmppsocial.content.entry_writer import build_entry
 
     return build_entry(post)
 
@@ -192,7 +192,8 @@ def _payload(item: Any) -> ET.Element | None:
 
 
 async def _send(service: XmppService, outbox: Outbox, item: Any) -> None:
-    from xmppsocial.content.microblog import build_entry, parse_entry
+    from xmppsocial.content.entry_writer import build_entry
+    from xmppsocial.content.microblog import parse_entry
 
     node = item.node
     if item.action == "retract":
