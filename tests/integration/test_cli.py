@@ -108,7 +108,9 @@ async def test_follow_following_followers(xmpp_server, new_account, alice_cli,
                                           tmp_path) -> None:
     bob = Cli(await new_account("bob"), tmp_path / "bob")
     assert (await alice_cli("post", "hi", "--access", "open"))[0] == 0
-    assert (await bob("follow", alice_cli.settings.jid))[0] == 0
+    code, out, _ = await bob("follow", alice_cli.settings.jid)
+    assert code == 0 and out.strip() == (f"Following {alice_cli.settings.jid} "
+                                         "(your follow list is private)")
     code, out, _ = await bob("following", "--json")
     assert json.loads(out) == [{"service": alice_cli.settings.jid, "node": MICROBLOG_NODE,
                                 "public": False}]
@@ -117,7 +119,8 @@ async def test_follow_following_followers(xmpp_server, new_account, alice_cli,
         assert code == 0 and "cannot list who follows your blog" in err and out == ""
     else:
         assert code == 0 and out.split() == [bob.settings.jid]
-    assert (await bob("unfollow", alice_cli.settings.jid))[0] == 0
+    code, out, _ = await bob("unfollow", alice_cli.settings.jid)
+    assert code == 0 and out.strip() == f"No longer following {alice_cli.settings.jid}"
     code, out, _ = await bob("following", "--json")
     assert json.loads(out) == []
     code, out, err = await bob("following")

@@ -57,6 +57,13 @@ async def cmd_follow(args: argparse.Namespace, follow: bool = True) -> int:
         except ServiceError as exc:
             raise refused(exc) from None
         session.store.set_followed(node, follow, public if follow else None)
+    # Said, not silent: the follow is on the account, which is worth knowing, and whether
+    # contacts can see it in the public list is a privacy choice the user made.
+    if not follow:
+        print(f"No longer following {shown(node)}")
+    else:
+        print(f"Following {shown(node)}"
+              + (" (listed for your contacts)" if public else " (your follow list is private)"))
     return 0
 
 
