@@ -7,9 +7,10 @@ changed or gone, which came as live pushes, whose history moved, and what
 the user should be told about. The TUI hands every batch to it and redraws
 from the result; nothing else writes service events to the store.
 
-Derived facts about the account ("someone commented on your post", "a new
-follower") are worked out here too, in ``_derive``: the place to hook stored
-notifications into.
+Facts about the account ("someone commented on your post", "a new follower")
+are derived and stored here too, as notifications the cache keeps
+(xmppsocial.graph_apply): the events of the social graph (follow lists merged,
+followers listed, likes seen) are applied the same way as posts.
 """
 
 from __future__ import annotations
@@ -18,19 +19,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from xmppsocial.events import (
+    AttachmentsReceived,
     ConnectionChanged,
     EntryRejected,
+    FollowersListed,
+    FollowsSynced,
     HistoryFetched,
     NodePurged,
     PostsReceived,
     PostsRetracted,
+    PublicFollowsReceived,
     ServiceEvent,
     SubscriptionChanged,
 )
-from xmppsocial.model import MICROBLOG_NODE, NodeRef, Post, PostRef
+from xmppsocial.graph_apply import GraphNews, apply_graph_event, apply_posts
+from xmppsocial.model import NodeRef, Post, PostRef
+from xmppsocial.notifications import FOLLOWER, Notification
 from xmppsocial.store import Store
 
 Key = tuple[str, str, str]
+GRAPH_EVENTS = (FollowersListed, PublicFollowsReceived, AttachmentsReceived, FollowsSynced)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +64,14 @@ class Changes:
     connection: ConnectionChanged | None = None
     activity: list[Activity] = field(default_factory=list)
     posts: dict[Key, Post] = field(default_factory=dict)  # the posts stored, new or changed
+    notifications: list[Notification] = field(default_factory=list)  # newly stored
+    follows: bool = False  # the blogs followed changed (merged from the account)
+    messages: list[str] = field(default_factory=list)  # lines about the graph, to be said
 
     @property
     def rows_changed(self) -> bool:
         """Whether a timeline may show different rows now."""
-        return bool(self.new or self.retracted or self.purged or self.history)
+        return bool(self.new or self.retracted or self.purged or self.history or self.follows)
 
     def nodes(self) -> set[NodeRef]:
         """Every node with a post, a retraction or history in this batch."""
@@ -103,6 +114,11 @@ class EventApplier:
             changes.purged.append(event.node)
         elif isinstance(event, SubscriptionChanged):
             changes.subscriptions.append(event)
+            self._graph(event, changes)
+        elif isinstance(event, GRAPH_EVENTS):
+            if isinstance(event, FollowsSynced) and (event.added or event.removed):
+                changes.follows = True
+            self._graph(event, changes)
         elif isinstance(event, EntryRejected):
             changes.rejected.append(event)
         elif isinstance(event, ConnectionChanged):
@@ -120,6 +136,17 @@ class EventApplier:
             changes.live += result.new
         stored = set(result.new) | set(result.changed)
         changes.posts.update((p.key, p) for p in posts if p.key in stored)
+        me = self.me()
+        if me and result.new:
+            changes.notifications += apply_posts(self.store, me, posts, result, live=live)
+
+    def _graph(self, event: object, changes: Changes) -> None:
+        me = self.me()
+        if not me:
+            return
+        news: GraphNews = apply_graph_event(self.store, me, event)
+        changes.notifications += news.notifications
+        changes.messages += news.messages
 
     def _retract(self, refs: tuple[PostRef, ...]) -> list[PostRef]:
         return self.store.retract(refs)
@@ -146,30 +173,20 @@ class EventApplier:
             self.store.mark_read(own)
 
     def _derive(self, changes: Changes) -> None:
-        """Facts about the account in this batch: comments and likes on my posts, followers.
-
-        Where notifications are derived: a later stored-notifications store hooks in here.
-        """
-        me = self.me()
-        if not me:
-            return
-        for key in changes.live:
-            post = changes.posts.get(key)
-            if post is None or post.author.jid == me:
+        """What to tell the user now: each notification newly stored and still unread (one
+        fetched as history is stored read and said nothing), once, in the order it came."""
+        said = {a.message for a in changes.activity}
+        for note in changes.notifications:
+            line = note.headline()
+            if note.read or line in said:
                 continue
-            parent = None
-            if post.is_comment:
-                parent = self.store.parent_of_comments(NodeRef(post.service, post.node))
-            elif post.in_reply_to and post.in_reply_to[0].target is not None:
-                parent = post.in_reply_to[0].target
-            if parent is not None and parent.service == me:
-                kind = "likes" if post.is_like else "commented on"
-                changes.activity.append(Activity("Activity",
-                                                 f"{post.author.display} {kind} your post"))
-        for sub in changes.subscriptions:
-            if sub.node == NodeRef(me, MICROBLOG_NODE) and sub.jid != me \
-                    and sub.state == "subscribed":
-                changes.activity.append(Activity("New follower", f"{sub.jid} now follows your blog"))
+            said.add(line)
+            title = "New follower" if note.kind == FOLLOWER else "Activity"
+            changes.activity.append(Activity(title, line))
+        for line in changes.messages:
+            if line not in said:
+                said.add(line)
+                changes.activity.append(Activity("", line))
 
 
 def _by(post: Post | None, me: str) -> bool:

@@ -38,11 +38,13 @@ class GraphNews:
 
 
 def apply_posts(store: Store, me: str, posts: Iterable[Post], result: UpsertResult,
-                now: float | None = None) -> list[Notification]:
-    """Notifications for posts just upserted: comments, likes, replies, repeats of mine."""
+                now: float | None = None, live: bool = False) -> list[Notification]:
+    """Notifications for posts just upserted: comments, likes, replies, repeats of mine.
+    A live push is news whatever date its writer put on it; a fetch may be history."""
     now = time.time() if now is None else now
     applied = Applied(posts=tuple(posts), new=frozenset(result.new))
-    notes = derive(store, me, applied, now=now, since=store.activity_since(now))
+    since = store.activity_since(now)
+    notes = derive(store, me, applied, now=now, since=None if live else since)
     return store.add_notifications(notes)
 
 

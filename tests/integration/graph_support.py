@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.integration.test_service import Recorder, a_post
-from xmppsocial.events import PostsReceived
-from xmppsocial.graph_apply import apply_graph_event, apply_posts
+from xmppsocial.applying import EventApplier
 from xmppsocial.store import Store
 from xmppsocial.xmpp.client import SocialClient
 from xmppsocial.xmpp.service import XmppService
@@ -59,19 +58,16 @@ class Running:
 
 
 class Applying(Recorder):
-    """Records the service's events and applies them to the account's cache, as the app
-    does: posts stored, graph events stored, notifications derived."""
+    """Records the service's events and applies them to the account's cache as the app
+    does (its EventApplier): posts stored, graph events stored, notifications derived."""
 
     def __init__(self, store: Store, me: str) -> None:
         super().__init__()
         self.store, self.me, self.news = store, me, []
+        self.applier = EventApplier(store, lambda: me)  # the app's own
 
     def __call__(self, event: object) -> None:
-        if isinstance(event, PostsReceived):
-            result = self.store.upsert_posts(event.posts)
-            apply_posts(self.store, self.me, event.posts, result)
-        else:
-            self.news += apply_graph_event(self.store, self.me, event).messages
+        self.news += self.applier.apply([event]).messages  # type: ignore[list-item]
         super().__call__(event)
 
 

@@ -319,3 +319,31 @@ async def test_follows_from_a_shared_cache_stay_only_where_the_account_subscribe
     assert ids == [movim_id(alice_s.jid, MICROBLOG_NODE, bob_s.jid)]
     # the subscription made to find out was taken back (ejabberd lists others here too)
     assert await following.my_subscriptions(other, carol_s.jid, MICROBLOG_NODE) == before
+
+
+async def test_my_own_blog_is_read_but_never_listed_as_a_follow(xmpp_server, new_account,
+                                                                running) -> None:
+    """The app subscribes to my own blog (posts made elsewhere are pushed), but Movim's
+    lists hold only blogs I follow: a listed own blog would show me following myself, and
+    a fresh cache would announce it as a follow made elsewhere."""
+    bob_s = await new_account("bob")
+    await publish_something(running, bob_s, "bob-own-post-1")
+    store = running.store("bob")
+    bob, seen = await running.service(bob_s, store)
+    await seen.wait_for(lambda e: isinstance(e, FollowsSynced))
+    assert await bob.follow_own_blog()
+    raw = await running.raw(bob_s)
+    subscriptions = await following.my_subscriptions(raw, bob_s.jid)
+    assert NodeRef(bob_s.jid) in {s.node for s in subscriptions}
+    for list_node in (PRIVATE, PUBLIC):
+        try:
+            listed = await list_items(raw, bob_s.jid, list_node)
+        except iq.ServiceError:
+            listed = []  # no list at all: nothing listed either
+        assert movim_id(bob_s.jid, MICROBLOG_NODE, bob_s.jid) not in {
+            i.get("id") for i in listed}
+    await bob.stop()
+    fresh = running.store("fresh")
+    _, seen = await running.service(bob_s, fresh)
+    synced = await seen.wait_for(lambda e: isinstance(e, FollowsSynced))
+    assert NodeRef(bob_s.jid) not in synced.added

@@ -9,6 +9,7 @@ import pytest
 from tests.unit.store_factory import comment_on, make_post
 from xmppsocial.applying import EventApplier
 from xmppsocial.events import (
+    FollowsSynced,
     HistoryFetched,
     NodePurged,
     PostsReceived,
@@ -107,5 +108,29 @@ def test_comments_on_my_posts_and_new_followers_are_activity(store) -> None:
         SubscriptionChanged(NodeRef(ME), ME, "subscribed"),  # my own follow of my blog
     ])
     assert [(a.title, a.message) for a in changes.activity] == [
-        ("Activity", "Alice commented on your post"),
-        ("New follower", "alice@example.org now follows your blog")]
+        ("Activity", "Alice (alice@example.org) commented on your post “A title”: Nice!"),
+        ("New follower", "alice@example.org follows your blog")]
+    # stored: they are listed after a restart, newest first, unread
+    assert sorted(n.kind for n in store.notifications(unread_only=True)) == ["comment",
+                                                                         "follower"]
+
+
+def test_activity_fetched_from_before_watching_is_kept_read_and_not_said(store) -> None:
+    applier = EventApplier(store, lambda: ME)
+    mine = make_post(ME, "m-0001")
+    applier.apply([PostsReceived((mine,))])
+    changes = applier.apply([PostsReceived((comment_on(mine, "c-0001", ALICE, "Old"),),
+                                           live=False)])
+    assert changes.activity == []
+    (note,) = store.notifications()
+    assert note.read and note.kind == "comment"
+
+
+def test_follows_merged_from_the_account_change_the_rows_and_are_said(store) -> None:
+    applier = EventApplier(store, lambda: ME)
+    carol = NodeRef("carol@example.org")
+    changes = applier.apply([FollowsSynced(added=(carol,))])
+    assert changes.rows_changed
+    assert [a.message for a in changes.activity] == [
+        "Now following 1 blog followed elsewhere: carol@example.org"]
+    assert not applier.apply([FollowsSynced()]).rows_changed

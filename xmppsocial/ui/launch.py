@@ -58,8 +58,11 @@ def service_factory(store: Store, account: Account, password: str):  # type: ign
 
         settings = ConnectionSettings(account.jid, password, account.host, account.port,
                                       account.ca_file, account.verify_tls)
+        # The store is the follow book: the account's follow lists are merged into it on
+        # each connect, so a new machine shows the same follows (issue 14).
         service = XmppService(settings, sink, followed=store.followed_nodes,
-                              notify_contacts=account.notify_contacts, history=store.history)
+                              notify_contacts=account.notify_contacts, history=store.history,
+                              book=store, public_follows=account.public_follows)
         service.on_online = lambda: flush_outbox(service, store)
         return service
 

@@ -237,7 +237,7 @@ class ReadingPanes(Horizontal):
             self.feed.redraw(reader.deleted(changes.retracted))
             if self.thread.post is not None and self.thread.post.key in changes.retracted:
                 self.thread.show_note("This post was deleted by its author.")
-        if in_view and (changes.new or changes.history or changes.purged):
+        if changes.follows or in_view and (changes.new or changes.history or changes.purged):
             self._reload_soon()
         elif changes.changed:
             self.refresh_rows(changes.changed)

@@ -102,8 +102,12 @@ async def sync_follows(ops: Operations, book: FollowBook, subscribe: bool = True
     me = ops.client.boundjid.bare
     private = await follow_lists.read_list(ops.client, me, PRIVATE_LIST)
     public = await follow_lists.read_list(ops.client, me, PUBLIC_LIST)
-    account = {n: n in public for n in (*private, *public) if follow_lists.is_feed(n)}
-    here = book.follows()
+    # My own blog is not a follow (it is always read): never listed, nor taken from a list
+    # an earlier release wrote it into.
+    mine = NodeRef(me.lower())
+    account = {n: n in public for n in (*private, *public)
+               if follow_lists.is_feed(n) and n != mine}
+    here = {n: p for n, p in book.follows().items() if n != mine}
     plan = follow_merge.plan(account, here, book.follow_base(), book.unverified_follows())
     problems: list[str] = []
     live = await gather(ops, [(n, _live_subscription(ops, n)) for n in plan.verify])

@@ -31,7 +31,7 @@ from xmppsocial.events import (
 )
 from xmppsocial.model import MICROBLOG_NODE, ConnectionState, NodeRef, Post, PostRef
 from xmppsocial.reconnect import Backoff, Dropped, Phase, Report, Step, Supervisor
-from xmppsocial.xmpp import catchup, graph_watch
+from xmppsocial.xmpp import catchup, following, graph_watch
 from xmppsocial.xmpp.catchup import CacheView
 from xmppsocial.xmpp.client import BadSettings, ConnectError, ConnectionSettings, SocialClient
 from xmppsocial.xmpp.graph_sync import FollowBook
@@ -277,7 +277,9 @@ class XmppService(Operations):
         """Subscribe to my own blog (once it exists); returns whether we are subscribed."""
         if not self.own_blog_followed:
             try:
-                await self.follow(self.own_blog)
+                # The subscription only: my own blog is not written into my follow lists,
+                # where Movim would show me following myself.
+                await following.subscribe(self.client, self.own_blog)
                 self.own_blog_followed = True
             except ServiceError as exc:  # no blog yet: followed after the first post
                 log.info("cannot follow my own blog yet: %s", exc)
