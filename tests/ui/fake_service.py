@@ -120,3 +120,16 @@ class FakeService:
         if heart_comment is not None:
             await self.publish_comment(replace(heart_comment))
         return "comment"
+
+    # Finding blogs (issue 14): what discovery would find
+    feeds_found: dict[str, list] = field(default_factory=dict)  # service -> FeedInfo list
+
+    async def pubsub_services(self) -> list[str]:
+        return sorted(s for s in self.feeds_found if s != "contacts")
+
+    async def service_feeds(self, service: str) -> list:
+        self.calls.append(("service_feeds", service))
+        return list(self.feeds_found.get(service, []))
+
+    async def contacts_blogs(self) -> list:
+        return list(self.feeds_found.get("contacts", []))

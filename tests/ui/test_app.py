@@ -314,10 +314,8 @@ async def test_link_picker_opens_the_chosen_link_without_a_shell(app_with_fake, 
         assert opened == ["https://two.example/b"]
 
 
-async def test_notifications_view_and_own_follower_count(app_with_fake) -> None:
+async def test_own_blog_view_counts_followers(app_with_fake) -> None:
     from textual.widgets import Label
-
-    from xmppsocial.ui.screens.notifications import NotificationsScreen
 
     app, holder = app_with_fake
     async with app.run_test(size=(120, 36)) as pilot:
@@ -327,12 +325,6 @@ async def test_notifications_view_and_own_follower_count(app_with_fake) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "0 followers" in str(app.screen.query_one("#blog-meta", Label).render())
-        await pilot.press("escape")
-        app.notify("Bob commented on your post", title="Activity")
-        await pilot.press("N")
-        await pilot.pause()
-        assert isinstance(app.screen, NotificationsScreen)
-        assert "Bob commented on your post" in str(app.screen.query_one("Static").render())
 
 
 async def test_command_palette_offers_the_post_actions(app_with_fake) -> None:

@@ -102,6 +102,19 @@ class Reader:
         self._saw_top()
         return moved
 
+    def go_to(self, key: RowKey) -> bool:
+        """Put the cursor on the row with ``key`` (a post opened from a notification or an
+        address); False when the view does not hold it."""
+        found = self.source.lookup(key)
+        if found is None:
+            return False
+        index = self.source.position(found.sort_key)
+        if not 0 <= index < len(self.window):
+            return False
+        self.window.seed(index, found)
+        self.move(index)
+        return True
+
     def step(self, rows: int) -> bool:
         return self.move(self.cursor + rows)
 

@@ -77,10 +77,10 @@ class XmppSocialApp(App[None]):
         self.search = Search(self)
         self.panes: list[ReadingPanes] = []
         self.counted: set[tuple[str, str, str]] = set()
-        self.history_of_toasts: list[tuple[str, str, str]] = []
         self.startup_notice = ""
         self._incoming: list[ServiceEvent] = []
         self.account_setup: Callable[[object], tuple[ServiceFactory, object]] | None = None
+        self.open_target: object | None = None  # a BlogAddress to open at start
         # Coroutines to run beside the app for its lifetime (the demo's live author).
         self.companions: list[Callable[[], object]] = []
 
@@ -128,6 +128,10 @@ class XmppSocialApp(App[None]):
         # The outbox drains in the service's own time: keep its count in view.
         self.set_interval(1.0, self._refresh_status)
         self.set_interval(30.0, self._follow_own_blog)
+        if self.open_target is not None:
+            from xmppsocial.ui.actions.finding import open_target
+
+            self.call_after_refresh(open_target, self, self.open_target)
         for companion in self.companions:
             self.run_worker(companion(), group="companions", exit_on_error=False)
         if self.service_factory is not None:
@@ -256,6 +260,7 @@ class XmppSocialApp(App[None]):
         if status is not None:
             status.pending = len(self.store.pending())
             status.unread = self.store.unread_count()
+            status.notifications = self.store.unread_notification_count()
 
     def _status_line(self) -> StatusLine | None:
         """The status line, or None while Textual takes the screens down (timers still run
@@ -323,12 +328,6 @@ class XmppSocialApp(App[None]):
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
         self.search.submitted(event.value)
-
-    def notify(self, message: str, *, title: str = "", **kwargs) -> None:  # type: ignore[override]
-        """Every toast is also kept for the notifications view (N)."""
-        stamp = (self.clock() if self.clock else datetime.now()).strftime("%H:%M")
-        self.history_of_toasts.append((stamp, title, message))
-        super().notify(message, title=title, **kwargs)
 
     def get_system_commands(self, screen):  # type: ignore[no-untyped-def]
         """The palette (ctrl+p) offers every command with its key, beside Textual's own."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from xmppsocial.ui.actions import posting, reading, social
+from xmppsocial.ui.actions import finding, posting, reading, social
 
 if TYPE_CHECKING:
     from xmppsocial.ui.app import XmppSocialApp
@@ -26,9 +26,14 @@ def _help(app: XmppSocialApp) -> None:
 
 
 def _notifications(app: XmppSocialApp) -> None:
-    from xmppsocial.ui.screens.notifications import NotificationsScreen
+    from xmppsocial.ui.screens.notifications import SHOWN, NotificationsScreen
 
-    app.push_screen(NotificationsScreen(app.history_of_toasts))
+    def chosen(note) -> None:  # type: ignore[no-untyped-def]
+        if note is not None:
+            finding.open_notification(app, note)
+
+    app.push_screen(NotificationsScreen(app.store.notifications(limit=SHOWN),
+                                        app.store.unread_notification_count()), chosen)
 
 
 COMMANDS: dict[str, Command] = {
@@ -51,5 +56,10 @@ COMMANDS: dict[str, Command] = {
     "undo": reading.undo,
     "open_link": reading.open_link,
     "notifications": _notifications,
+    "open_address": finding.open_address,
+    "following": finding.following,
+    "followers": finding.followers,
+    "contacts": finding.contacts,
+    "pubsub": finding.pubsub,
     "help": _help,
 }

@@ -118,6 +118,13 @@ class ReadingPanes(Horizontal):
         else:
             self.thread.show_note(f"{mark.label(self.reader.offline)}.")
 
+    def go_to_post(self, ref: PostRef) -> None:
+        """The cursor on that post where this view holds it, and the post in the thread
+        pane either way (a comment or a post older than the view shows there too)."""
+        if self.reader.go_to((ref.service, ref.node, ref.item)):
+            self.feed.sync()
+        self.show_post(ref)
+
     def show_post(self, ref: PostRef) -> None:
         """The post in full with its thread; fetches comments and what it replies to."""
         post = self.social.store.get_post(ref)

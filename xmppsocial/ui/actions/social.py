@@ -57,43 +57,30 @@ async def _toggle_follow(app: XmppSocialApp, node: NodeRef, follow: bool) -> Non
         return
     if follow:
         await service.follow(node)
-        app.store.set_feed(node, followed=True)
+        app.store.set_followed(node, True)
         app.take([await catch_up(service, app.store.history, node)])  # type: ignore[arg-type]
     else:
         await service.unfollow(node)
-        app.store.set_feed(node, followed=False)
+        app.store.set_followed(node, False)
         app.refresh_views()
     app.notify(f"{'Following' if follow else 'Stopped following'} {node.service}.")
     from xmppsocial.ui.screens.blog import BlogScreen
+    from xmppsocial.ui.screens.blog_list import BlogListScreen
 
-    screen = app.screen
-    if isinstance(screen, BlogScreen) and screen.info.node == node:
-        screen.set_followed(follow)
+    for screen in app.screen_stack:
+        if isinstance(screen, BlogScreen) and screen.info.node == node:
+            screen.set_followed(follow)
+        elif isinstance(screen, BlogListScreen):
+            screen.follows_changed(app.store.follows())
 
 
 def blog(app: XmppSocialApp) -> None:
-    from xmppsocial.ui.screens.blog import BlogInfo, BlogScreen
+    """The blog of the post under the cursor (its own blog for a comment's author)."""
+    from xmppsocial.ui.actions.finding import open_blog
 
     post = app.current_post()
     if post is None:
         return
     node = NodeRef(post.service, post.node if not post.is_comment else MICROBLOG_NODE)
-    feed = app.store.feed(node)
-    title = feed.title if feed and feed.title else ""
-    if not title:  # no node title known: the owner's name, as their posts give it
-        owner = post.author.name if post.author.jid == node.service else ""
-        title = f"{owner or node.service}'s blog"
-    info = BlogInfo(node, title, feed.access_model if feed else "", None,
-                    bool(feed and feed.followed), node.service == app.me)
-    count = _count_followers if info.own and app.service is not None else None
-    app.push_screen(BlogScreen(info, count and (lambda n: count(app, n))))
-
-
-async def _count_followers(app: XmppSocialApp, node: NodeRef) -> int | None:
-    """Only a blog's owner can ask, and not every server answers (ejabberd's PEP)."""
-    from xmppsocial.xmpp.iq import ServiceError
-
-    try:
-        return len(await app.service.subscribers(node))  # type: ignore[union-attr]
-    except ServiceError:
-        return None
+    owner = post.author.name if post.author.jid == node.service else ""
+    open_blog(app, node, f"{owner}'s blog" if owner else "")

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Label
 
 from xmppsocial.content.sanitize import clean_line
-from xmppsocial.model import MICROBLOG_NODE, NodeRef
+from xmppsocial.model import MICROBLOG_NODE, NodeRef, PostRef
 from xmppsocial.store import Scope
 from xmppsocial.ui.bindings import key_binding
 from xmppsocial.ui.panes import ReadingPanes
@@ -43,11 +43,12 @@ class BlogScreen(Screen[None]):
     BINDINGS = [key_binding("back", "app.pop_screen", show=True)]
 
     def __init__(self, info: BlogInfo,
-                 count_followers: Callable[[NodeRef], Awaitable[int | None]] | None = None
-                 ) -> None:
+                 count_followers: Callable[[NodeRef], Awaitable[int | None]] | None = None,
+                 at: PostRef | None = None) -> None:
         super().__init__()
         self.info = info
         self.count_followers = count_followers
+        self.at = at  # the post to show first (an address naming one, a notification)
 
     def compose(self) -> ComposeResult:
         info = self.info
@@ -74,6 +75,13 @@ class BlogScreen(Screen[None]):
         self.query_one("#blog-panes", ReadingPanes).feed.focus()
         if self.count_followers is not None:
             self._fetch_followers()
+        if self.at is not None:
+            self.call_after_refresh(self.go_to, self.at)
+
+    def go_to(self, ref: PostRef) -> None:
+        """The cursor on that post, shown in the thread pane."""
+        if self.is_attached:
+            self.query_one("#blog-panes", ReadingPanes).go_to_post(ref)
 
     @work(exclusive=True, exit_on_error=False)
     async def _fetch_followers(self) -> None:

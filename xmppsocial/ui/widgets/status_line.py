@@ -32,6 +32,7 @@ class StatusLine(Widget):
     account: reactive[str] = reactive("")
     insecure: reactive[bool] = reactive(False)
     pending: reactive[int] = reactive(0)
+    notifications: reactive[int] = reactive(0)  # unread ones (N lists them)
 
     def render(self) -> Text:
         text = Text()
@@ -43,6 +44,9 @@ class StatusLine(Widget):
         if self.insecure:
             text.append("  certificate NOT verified", "bold red")
         text.append(f"  {self.unread} unread", "bold" if self.unread else "dim")
+        if self.notifications:
+            count = self.notifications
+            text.append(f"  {count} notification{'s' * (count > 1)}", "bold magenta")
         if self.pending:
             text.append(f"  {self.pending} waiting to send", "yellow")
         return text
