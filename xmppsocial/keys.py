@@ -60,6 +60,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("contacts", "C", "app", "Contacts' blogs", "your contacts' blogs"),
     KeySpec("pubsub", "P", "app", "Feeds of a pubsub service",
             "the feeds (communities) of a pubsub service"),
+    KeySpec("switch_account", "S", "app", "Switch account",
+            "switch to another account of config.toml (each has its own cache)"),
     KeySpec("help", "question_mark", "app", "Help", "this help", footer=True),
     KeySpec("quit", "q", "app", "Quit", "quit", footer=True),
     KeySpec("back", "escape", "blog", "Back", "back from a blog"),

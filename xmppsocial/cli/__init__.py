@@ -74,14 +74,25 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_tui(args, target=None) -> int:  # type: ignore[no-untyped-def]
-    """The TUI for the account; ``target`` (a BlogAddress) is the blog it should open on."""
-    app, store = build_tui(args)
-    app.open_target = target
-    try:
-        app.run()
-    finally:
-        store.close()
-    return 0
+    """The TUI for the account; ``target`` (a BlogAddress) is the blog it should open on.
+
+    Switching account (S) ends the app and starts it again for the other account, with
+    that account's own cache and connection: nothing of one can stay on screen under the
+    other.
+    """
+    while True:
+        app, store = build_tui(args)
+        app.open_target = target
+        try:
+            app.run()
+        finally:
+            store.close()
+        if not app.switch_to:
+            return 0
+        # The other account's own settings: options given for the first one do not apply.
+        args.jid, args.server, args.ca_file, args.no_verify_tls = app.switch_to, None, None, \
+            False
+        target = None
 
 
 def build_tui(args):  # type: ignore[no-untyped-def]

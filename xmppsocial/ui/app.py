@@ -81,6 +81,7 @@ class XmppSocialApp(App[None]):
         self._incoming: list[ServiceEvent] = []
         self.account_setup: Callable[[object], tuple[ServiceFactory, object]] | None = None
         self.open_target: object | None = None  # a BlogAddress to open at start
+        self.switch_to = ""  # the account to start again with, once this app has ended
         # Coroutines to run beside the app for its lifetime (the demo's live author).
         self.companions: list[Callable[[], object]] = []
 

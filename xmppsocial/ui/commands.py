@@ -61,5 +61,6 @@ COMMANDS: dict[str, Command] = {
     "followers": finding.followers,
     "contacts": finding.contacts,
     "pubsub": finding.pubsub,
+    "switch_account": finding.switch_account,
     "help": _help,
 }

@@ -212,3 +212,29 @@ def open_notification(app: XmppSocialApp, note) -> None:  # type: ignore[no-unty
         return
     node = NodeRef(ref.service, ref.node)
     open_blog(app, node, at=ref)
+
+
+# ---------------------------------------------------------------------- accounts
+def switch_account(app: XmppSocialApp) -> None:
+    """Offer the other accounts of config.toml; the app then starts again as that one."""
+    from xmppsocial.config import ConfigError, load_config
+    from xmppsocial.ui.screens.links import LinkPicker
+
+    try:
+        accounts = [a.jid for a in load_config().accounts]
+    except ConfigError as exc:
+        app.notify(str(exc), severity="error")
+        return
+    others = [jid for jid in accounts if jid.lower() != app.me.lower()]
+    if not others:
+        app.notify("Only one account is configured: add another [[account]] to config.toml "
+                   "to switch between them.")
+        return
+
+    def chosen(jid: str | None) -> None:
+        if jid:
+            app.switch_to = jid
+            app.exit()
+
+    app.push_screen(LinkPicker([(f"{n + 1}", jid) for n, jid in enumerate(others)],
+                               "Switch to which account?"), chosen)
