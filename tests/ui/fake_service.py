@@ -25,6 +25,7 @@ class FakeService:
     calls: list[tuple[str, object]] = field(default_factory=list)
     fetches: list[tuple[str, object]] = field(default_factory=list)
     fail_publish: str | None = None
+    likes_as: str = "comment"  # how like() goes out: "comment" (Movim's heart) or "attachment"
 
     @property
     def own_blog(self) -> NodeRef:
@@ -117,6 +118,9 @@ class FakeService:
 
     async def like(self, post: Post, heart_comment: Post | None = None) -> str:
         self.calls.append(("like", post.ref))
+        if self.likes_as == "attachment":  # the post has an attachments node (XEP-0470)
+            self.noticed.setdefault(post.key, set()).add(self.jid)
+            return "attachment"
         if heart_comment is not None:
             await self.publish_comment(replace(heart_comment))
         return "comment"
@@ -133,3 +137,19 @@ class FakeService:
 
     async def contacts_blogs(self) -> list:
         return list(self.feeds_found.get("contacts", []))
+
+    # Likes (issue 18): XEP-0470 "noticed" attachments by post key, as a server holds them
+    noticed: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
+
+    async def reactions(self, post: Post):  # type: ignore[no-untyped-def]
+        from xmppsocial.xmpp.reactions import Reactions
+
+        return Reactions(frozenset(self.noticed.get(post.key, set())),
+                         tuple(await self.comments(post)))
+
+    async def unlike(self, post: Post) -> list[PostRef]:
+        self.calls.append(("unlike", post.ref))
+        if self.jid in self.noticed.get(post.key, set()):
+            self.noticed[post.key].discard(self.jid)
+            return [post.ref]
+        return []

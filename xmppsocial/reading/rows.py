@@ -38,6 +38,7 @@ class PostRow:
     unread: bool = False
     likes: int = 0
     comments: int = 0
+    liked: bool = False  # by me
     revision: str = ""
     deleted: bool = False
     tags: tuple[str, ...] = ()
@@ -103,7 +104,7 @@ def post_row(entry: TimelineEntry) -> PostRow:
     return PostRow(key=entry.key, sort_key=entry.sort_key, author=clean_name(entry.author),
                    title=clean_line(entry.title, 300), preview=clean_line(entry.preview, 300),
                    when=entry.when, unread=entry.unread, likes=entry.likes,
-                   comments=entry.comments, revision=entry.digest,
+                   liked=entry.liked, comments=entry.comments, revision=entry.digest,
                    tags=tuple(clean_line(t, 40) for t in entry.tags[:8]))
 
 

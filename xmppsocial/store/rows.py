@@ -36,6 +36,7 @@ class TimelineEntry:
     comments: int
     digest: str
     tags: tuple[str, ...] = ()
+    liked: bool = False  # by me
 
 
 def digest(post: Post) -> str:
@@ -83,4 +84,5 @@ def entry_from_row(row: sqlite3.Row) -> TimelineEntry:
         when=datetime.fromtimestamp(row["sort_ts"], UTC) if row["published"] else None,
         unread=not row["is_read"],
         retracted=bool(row["retracted"]), likes=row["likes"], comments=row["comments"],
+        liked=bool(row["liked"]) if "liked" in row.keys() else False,
         digest=row["digest"], tags=tuple(row["tags"].split()))

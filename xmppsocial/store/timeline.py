@@ -28,7 +28,15 @@ _COUNTS = """
             AND (c.author_verified = 1 OR c.publisher IS NULL)
             AND c.retracted = 0
         UNION SELECT a.jid FROM attachment_likes a WHERE a.service = p.service
-            AND a.node = p.node AND a.item_id = p.item_id)) AS likes
+            AND a.node = p.node AND a.item_id = p.item_id)) AS likes,
+    -- whether I am among them: the account is the service of the cache's own blog
+    (EXISTS (SELECT 1 FROM attachment_likes a WHERE a.service = p.service
+            AND a.node = p.node AND a.item_id = p.item_id AND a.jid = (SELECT f.service
+            FROM feeds f WHERE f.own = 1 LIMIT 1))
+     OR EXISTS (SELECT 1 FROM posts c WHERE c.service = p.comments_service
+            AND c.node = p.comments_node AND c.is_like = 1 AND c.retracted = 0
+            AND c.author_jid = (SELECT f.service FROM feeds f WHERE f.own = 1 LIMIT 1)))
+        AS liked
 """
 VISIBLE = "p.is_comment = 0 AND p.retracted = 0"
 FOLLOWED = ("EXISTS (SELECT 1 FROM feeds f WHERE f.service = p.service AND f.node = p.node "

@@ -252,6 +252,13 @@ class XmppSocialApp(App[None]):
             panes.read_changed(keys, unread)
         self._refresh_status()
 
+    def post_changed(self, post: Post) -> None:
+        """Draw one post's row and thread again (its likes or comments changed here)."""
+        for panes in self._live_panes():
+            panes.refresh_rows([post.key])
+            if panes.thread.post is not None and panes.thread.post.key == post.key:
+                panes.show_post(post.ref)
+
     def _live_panes(self) -> list[ReadingPanes]:
         # A timer can fire while Textual takes a screen down, its widgets already gone.
         return [p for p in self.panes if p.is_attached and p.children and not self.panes_gone]

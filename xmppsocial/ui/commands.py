@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from xmppsocial.ui.actions import finding, posting, reading, social
+from xmppsocial.ui.actions import finding, liking, posting, reading, social
 
 if TYPE_CHECKING:
     from xmppsocial.ui.app import XmppSocialApp
@@ -43,7 +43,7 @@ COMMANDS: dict[str, Command] = {
     "edit": posting.edit,
     "delete": posting.delete,
     "drafts": posting.drafts,
-    "like": social.like,
+    "like": liking.like,
     "follow": social.follow,
     "blog": social.blog,
     "tag": reading.tag,

@@ -1,4 +1,4 @@
-"""Comment counts for the posts on screen.
+"""Comment and like counts for the posts on screen.
 
 Comments live on a node per post and are not part of a blog's items, so a
 freshly synced feed knows no counts. The rows in view get theirs fetched in
@@ -51,14 +51,16 @@ class CommentCounts:
             self.counted.add(key)
             post = store.get_post(PostRef(*key))
             service = self.app.service
-            if post is None or post.comments is None or service is None:
+            if post is None or service is None:
                 return
             async with gate:
                 try:
-                    comments = await service.comments(post)
+                    reactions = await service.reactions(post)
                 except Exception:  # noqa: BLE001 - a node we may not read: count stays unknown
                     return
-            if store.upsert_posts(comments).new:
+            before = store.likers(post)
+            store.set_attachment_likes(post.ref, reactions.noticed)  # Libervia's likes
+            if store.upsert_posts(list(reactions.comments)).new or store.likers(post) != before:
                 self.panes.refresh_rows([key])
 
         try:

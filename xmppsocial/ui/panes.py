@@ -23,6 +23,7 @@ from xmppsocial.model import ConnectionState, NodeRef, Post, PostRef
 from xmppsocial.reading.reader import Reader
 from xmppsocial.reading.rows import MarkRow, PostRow, Row, post_row
 from xmppsocial.store import Scope
+from xmppsocial.store.likes import like_state
 from xmppsocial.ui.counts import CommentCounts
 from xmppsocial.ui.widgets.thread_view import ThreadView
 from xmppsocial.ui.widgets.timeline_view import TimelineView
@@ -146,9 +147,10 @@ class ReadingPanes(Horizontal):
         feed = store.feed(NodeRef(post.service, post.node))
         replied = {r.target: store.get_post(r.target) for r in post.in_reply_to
                    if r.target is not None}
-        self.thread.show(post, store.thread(post), store.likes(post),
+        likes = like_state(store, post, self.social.me)
+        self.thread.show(post, store.thread(post), likes.count,
                          feed.access_model if feed else "",
-                         {k: v for k, v in replied.items() if v is not None})
+                         {k: v for k, v in replied.items() if v is not None}, liked=likes.mine)
         return [ref for ref, found in replied.items() if found is None]
 
     @work(exclusive=True, group="comments", exit_on_error=False)
@@ -156,10 +158,15 @@ class ReadingPanes(Horizontal):
         """Comments are not pushed unless we follow their node: fetch them on opening."""
         service = self.social.service
         assert service is not None
-        comments = await service.comments(post)
+        # Comments and XEP-0470 likes (Libervia's) together: the thread counts both.
+        reactions = await service.reactions(post)
         self.counts.counted.add(post.key)  # the feed's count is known now
-        result = self.social.store.upsert_posts(comments)
-        if (result.new or result.changed) and self._showing(post.key):
+        store = self.social.store
+        before = store.likers(post)
+        store.set_attachment_likes(post.ref, reactions.noticed)
+        result = store.upsert_posts(list(reactions.comments))
+        changed = result.new or result.changed or store.likers(post) != before
+        if changed and self._showing(post.key):
             self._render_thread(post)
         # Always: an earlier fetch cancelled by this one may have stored the comments.
         self.refresh_rows([post.key])

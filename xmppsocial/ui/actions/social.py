@@ -1,4 +1,4 @@
-"""Liking, following, and opening a blog."""
+"""Following, and opening a blog."""
 
 from __future__ import annotations
 
@@ -8,27 +8,6 @@ from xmppsocial.model import MICROBLOG_NODE, NodeRef
 
 if TYPE_CHECKING:
     from xmppsocial.ui.app import XmppSocialApp
-
-
-def like(app: XmppSocialApp) -> None:
-    post = app.current_post()
-    if post is not None:
-        app.background(_like(app, post), "like")
-
-
-async def _like(app: XmppSocialApp, post) -> None:  # type: ignore[no-untyped-def]
-    from xmppsocial.content.compose import like_comment
-    from xmppsocial.events import PostsReceived
-
-    service = app.need_service()
-    if service is None:
-        return
-    heart = like_comment(post, service=app.me, author_name=app.me.split("@", 1)[0]) \
-        if post.comments is not None else None
-    await service.like(post, heart)
-    if heart is not None:
-        app.take([PostsReceived((heart,), live=False)])
-    app.notify("Liked.")
 
 
 def follow(app: XmppSocialApp) -> None:

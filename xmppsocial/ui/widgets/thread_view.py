@@ -32,7 +32,7 @@ def stamp(when: datetime) -> str:
 
 
 def render_thread(post: Post, comments: list[Post], likes: int, audience: str = "",
-                  replied: dict[object, Post] | None = None) -> Text:
+                  replied: dict[object, Post] | None = None, liked: bool = False) -> Text:
     """The whole pane as one Text: header, body, links, likes, then the comment tree."""
     out = Text()
     out.append(clean_line(post.title, 500) + "\n", "bold")
@@ -73,7 +73,9 @@ def render_thread(post: Post, comments: list[Post], likes: int, audience: str = 
             out.append(f"[{number}] {label}: ", "bold")
             out.append(clean_line(link.href, 2048) + "\n", "underline")
     plural = "s" if len(comments) != 1 else ""
-    out.append(f"\n♥ {likes}  ·  {len(comments)} comment{plural}\n", "bold" if likes else "dim")
+    mine = " (you like it)" if liked else ""
+    out.append(f"\n♥ {likes}{mine}  ·  {len(comments)} comment{plural}\n",
+               "bold" if likes else "dim")
     for comment in comments:
         out.append("\n│ ", "dim")
         out.append(clean_name(comment.author.display), "bold")
@@ -99,14 +101,15 @@ class ThreadView(VerticalScroll, can_focus=True):
         yield Static("Select a post to read it here.", id="thread-body", markup=False)
 
     def show(self, post: Post | None, comments: list[Post] = (), likes: int = 0,  # type: ignore[assignment]
-             audience: str = "", replied: dict[object, Post] | None = None) -> None:
+             audience: str = "", replied: dict[object, Post] | None = None,
+             liked: bool = False) -> None:
         body = self.query_one("#thread-body", Static)
         same = post is not None and self.post is not None and post.key == self.post.key
         self.post = post
         if post is None:
             body.update("Select a post to read it here.")
         else:
-            body.update(render_thread(post, list(comments), likes, audience, replied))
+            body.update(render_thread(post, list(comments), likes, audience, replied, liked))
         if not same:  # new comments on the post being read keep the reader's place in it
             self.scroll_home(animate=False)
 

@@ -266,6 +266,8 @@ class TimelineView(ScrollView, can_focus=True):
             marker = part("● " if row.unread else "  ", "timeline-view--unread")
             counts = "".join(f"  {sym}{n}" for sym, n in (("♥", row.likes), ("↳", row.comments))
                              if n)
+            if row.liked:  # said in words too: a colour alone is lost in a plain terminal
+                counts = counts.replace(f"♥{row.likes}", f"♥{row.likes} you", 1)
             stamp = age(row.when, self.clock())
             segments = [marker, part(row.author, "timeline-view--author"),
                         part(f"  {stamp}{counts}", "timeline-view--meta")]
