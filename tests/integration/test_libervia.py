@@ -206,3 +206,56 @@ async def test_the_tui_shows_libervia_posts(libervia, ours, tmp_path) -> None:
     assert "Some bold words and a link" in markdown and "**" not in markdown
     assert f"repeated by {carol.jid}" in shown["Dave's"]
     assert "Dave wrote this" in shown["Dave's"]
+
+
+async def test_likes_between_libervia_and_the_tui(libervia, ours, tmp_path) -> None:
+    """Libervia's XEP-0470 like on our post is counted in our thread; l in our TUI likes
+    Libervia's post the way Libervia reads it, and l again takes it back."""
+    from tests.integration.test_tui_end_to_end import wait_until
+    from xmppsocial.config import Account
+    from xmppsocial.model import NodeRef
+    from xmppsocial.store import Store
+    from xmppsocial.ui.launch import build_app
+
+    carol = await libervia.new_user()
+    alice = await ours("alice")
+    mine = (await run(alice, "post", "Like me from Libervia", "--title", "Alice's")).strip()
+    await carol.like(alice.settings.jid, mine)
+    theirs = await carol.post("Like me from the TUI", title="Carol's")
+    store = Store(tmp_path / "alice-tui.sqlite3")
+    store.set_feed(NodeRef(carol.jid), followed=True)
+    server = libervia.server
+    app = build_app(store, Account(alice.settings.jid, host=server.host, port=server.port,
+                                   ca_file=server.cafile), alice.settings.password)
+
+    def thread() -> str:
+        return str(app.query_one("#thread-body").render())
+
+    def select(title: str) -> bool:
+        for index in range(len(app.feed.rows)):
+            row = app.feed.rows.row(index)
+            if getattr(row, "title", "") == title:
+                app.feed.rows.move(index)
+                app.feed.sync()
+                return True
+        return False
+
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(lambda: app.status.state.value == "online", pilot, 30)
+            await wait_until(lambda: select("Alice's"), pilot, 30)
+            await wait_until(lambda: thread().startswith("Alice's") and "♥ 1" in thread(),
+                             pilot, 20)
+            await wait_until(lambda: select("Carol's"), pilot, 30)
+            await wait_until(lambda: thread().startswith("Carol's"), pilot, 10)
+            await pilot.press("l")
+            await wait_until(lambda: "(you like it)" in thread(), pilot, 20)
+            attached = await carol.attachments(carol.jid, theirs)
+            assert [(a["from"], a["noticed"]["noticed"]) for a in attached] == [
+                (alice.settings.jid, True)]
+            await pilot.press("l")
+            await wait_until(lambda: "you like it" not in thread(), pilot, 20)
+            attached = await carol.attachments(carol.jid, theirs)
+            assert all(not a.get("noticed", {}).get("noticed") for a in attached)
+    finally:
+        store.close()
