@@ -99,9 +99,23 @@ class MarkRow:
 Row = PostRow | MarkRow
 
 
+def repeated_by(entry: TimelineEntry) -> str:
+    """Who repeated the post, when it is a repeat: on a person's blog only its owner
+    publishes (content/microblog.py), so an entry by someone else there is a repeat."""
+    service, node = entry.key[0], entry.key[1]
+    jid = (entry.author_jid or "").lower()
+    if "@" in service and node == MICROBLOG_NODE and jid and jid != service.lower():
+        return service.split("@", 1)[0]
+    return ""
+
+
 def post_row(entry: TimelineEntry) -> PostRow:
     """A timeline entry of the store as a feed row, its text made safe for the terminal."""
-    return PostRow(key=entry.key, sort_key=entry.sort_key, author=clean_name(entry.author),
+    author = clean_name(entry.author)
+    sharer = clean_name(repeated_by(entry))
+    if sharer:
+        author = f"{sharer} repeated {author}"
+    return PostRow(key=entry.key, sort_key=entry.sort_key, author=author,
                    title=clean_line(entry.title, 300), preview=clean_line(entry.preview, 300),
                    when=entry.when, unread=entry.unread, likes=entry.likes,
                    liked=entry.liked, comments=entry.comments, revision=entry.digest,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from xmppsocial.ui.actions import finding, liking, posting, reading, social
+from xmppsocial.ui.actions import finding, liking, posting, reading, sharing, social
 
 if TYPE_CHECKING:
     from xmppsocial.ui.app import XmppSocialApp
@@ -44,6 +44,7 @@ COMMANDS: dict[str, Command] = {
     "delete": posting.delete,
     "drafts": posting.drafts,
     "like": liking.like,
+    "repeat": sharing.repeat,
     "follow": social.follow,
     "blog": social.blog,
     "tag": reading.tag,

@@ -45,7 +45,8 @@ def render_thread(post: Post, comments: list[Post], likes: int, audience: str = 
     out.append("\n")
     if post.tags:
         out.append(" ".join(f"#{clean_line(t, 64)}" for t in post.tags) + "\n", "cyan")
-    for reply in post.in_reply_to:
+    # A repeat names its original in thr:in-reply-to for Movim's sake: it answers nothing.
+    for reply in () if post.is_repeat else post.in_reply_to:
         original = (replied or {}).get(reply.target)
         if original is not None:
             out.append("↪ in reply to ", "dim")

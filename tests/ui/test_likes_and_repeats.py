@@ -1,5 +1,6 @@
-"""Likes in the TUI: l toggles, the cache keeps what was published (no phantom heart), the
-row and the thread say that I like it, and XEP-0470 likes (Libervia's) are counted."""
+"""Likes and repeats in the TUI: l toggles, the cache keeps what was published (no phantom
+heart), the row and the thread say that I like it, XEP-0470 likes (Libervia's) are counted,
+and R repeats a post, shown as "X repeated"."""
 
 from __future__ import annotations
 
@@ -65,3 +66,30 @@ async def test_xep_0470_likes_are_counted_in_the_thread_and_the_row(app_with_fak
         await until(pilot, lambda: "♥ 2" in thread_text(app))
         await until(pilot, lambda: app.feed.rows.row(0).likes == 2)
         assert not app.feed.rows.row(0).liked
+
+
+async def test_r_repeats_a_post_on_my_blog_shown_as_a_repeat(app_with_fake, store) -> None:
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: "service" in holder)
+        await pilot.press("g", "R")
+        await pilot.pause()
+        await pilot.press("y")
+        await until(pilot, lambda: any(c[0] == "publish" for c in holder["service"].calls))
+        (_, boost), = [c for c in holder["service"].calls if c[0] == "publish"]
+        assert boost.service == ME and boost.is_repeat and boost.author.jid == BOB
+        await until(pilot, lambda: app.feed.rows.row(0).author == "me repeated Bob")
+        await pilot.press("g", "enter")
+        await until(pilot, lambda: app.thread.post is not None
+                    and app.thread.post.key == boost.key)
+        text = thread_text(app)
+        assert f"repeated by {ME}" in text and "in reply to" not in text
+
+
+async def test_my_own_post_is_not_repeated(app_with_fake) -> None:
+    app, holder = app_with_fake
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: "service" in holder)
+        await pilot.press("g", "j", "j", "R")  # post 27 is mine
+        await pilot.pause()
+        assert [str(n.message) for n in app._notifications][-1].startswith("That is your own")
