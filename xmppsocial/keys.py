@@ -69,6 +69,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("send", "ctrl+s", "composer", "Send", "send"),
     KeySpec("close", "escape", "composer", "Close (keep draft)", "close, keeping the draft"),
     KeySpec("editor", "ctrl+e", "composer", "$EDITOR", "write in $EDITOR"),
+    KeySpec("target", "ctrl+t", "composer", "Post elsewhere",
+            "post to another blog or a pubsub node (a field for its address)"),
 )
 BY_NAME = {spec.name: spec for spec in KEYS}
 

@@ -101,3 +101,32 @@ async def test_opening_by_uri_lands_on_the_blog_with_its_follow_button(
         button.press()
         await wait_until(lambda: str(button.label) == "Following ✓", pilot, 15.0)
         assert store.follows() == {NodeRef(alice.jid): False}
+
+
+async def test_a_contacts_only_blog_takes_posts_from_the_composer(
+        xmpp_server, new_account, running) -> None:
+    """The composer sends no audience of its own (the composer said "Public" and every post
+    of a contacts-only blog was refused): the post goes out with the blog's."""
+    from xmppsocial.ui.screens.compose import ComposeScreen
+
+    bob_s = await new_account("bob")
+    bob, _ = await running.service(bob_s)
+    await bob.set_audience("presence")
+    await bob.stop()
+    store = running.store("bob")
+    app = app_for(xmpp_server, bob_s, store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(lambda: app.status.state.value == "online", pilot, 20.0)
+        await pilot.press("n")
+        await wait_until(lambda: isinstance(app.screen, ComposeScreen), pilot)
+        await pilot.press(*"Only for my contacts", "ctrl+s")
+        await wait_until(lambda: any(r.title == "Only for my contacts"
+                                     for r in post_rows(app)), pilot, 15.0)
+        await app.workers.wait_for_complete()
+        toasts = [str(n.message) for n in app._notifications]
+        assert "Published." in toasts
+        assert not [t for t in toasts if "refused" in t.lower() or "not sent" in t.lower()]
+        assert await app.service.access_model(NodeRef(bob_s.jid)) == "presence"
+    reader, _ = await running.service(bob_s)
+    page = await reader.fetch_latest(NodeRef(bob_s.jid), 5, deliver=False)
+    assert [p.title for p in page.posts] == ["Only for my contacts"]

@@ -105,7 +105,7 @@ class FakeService:
         return []
 
     async def access_model(self, node: NodeRef | None = None) -> str:
-        return "open"
+        return self.audience
 
     async def comments(self, post: Post, limit: int = 500) -> list[Post]:
         if post.comments is None:
@@ -153,3 +153,11 @@ class FakeService:
             self.noticed[post.key].discard(self.jid)
             return [post.ref]
         return []
+
+    # Audience (issue 18): the blog's setting
+    audience: str = "open"
+
+    async def set_audience(self, access: str, node: NodeRef | None = None) -> int:
+        self.calls.append(("set_audience", access))
+        self.audience = access
+        return 0

@@ -180,6 +180,9 @@ class XmppSocialApp(App[None]):
         self.account = self.status.account = account.jid  # type: ignore[attr-defined]
         self.insecure = self.status.insecure = not account.verify_tls  # type: ignore[attr-defined]
         self.start_service()
+        from xmppsocial.ui.actions.audience import first_audience
+
+        self.background(first_audience(self, getattr(form, "audience", "open")), "audience")
 
     def start_service(self) -> None:
         assert self.service_factory is not None

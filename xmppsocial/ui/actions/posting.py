@@ -23,16 +23,28 @@ def open_composer(app: XmppSocialApp, request: ComposeRequest, done) -> None:  #
     # The composer and Markdown are loaded when first needed, not at start-up.
     from xmppsocial.ui.screens.compose import ComposeScreen
 
+    own = app.store.feed(NodeRef(app.me)) if app.me else None
+    request = replace(request, audience=own.access_model if own else "")
     draft = app.store.draft(request.key)
     if draft is not None and (draft.body or draft.title):
         request = replace(request, title=draft.title, body=draft.body, tags=draft.tags,
-                          audience=draft.audience or request.audience)
+                          target=draft_target_of(draft.audience))
 
     def save(key: str, composed: Composed) -> None:
         app.store.save_draft(key, title=composed.title, body=composed.body,
-                             tags=composed.tags, audience=composed.audience)
+                             tags=composed.tags,
+                             audience=f"{TARGET}{composed.target}" if composed.target else "")
 
     app.push_screen(ComposeScreen(request, save, editor=app.preferences.editor), done)
+
+
+# A draft's audience column once held a per-post audience ("open", "presence"); it now
+# keeps where the post goes when that is not my blog, marked so the two never mix.
+TARGET = "target:"
+
+
+def draft_target_of(kept: str) -> str:
+    return kept[len(TARGET):] if kept.startswith(TARGET) else ""
 
 
 def new_post(app: XmppSocialApp, key: str = "new") -> None:
@@ -51,9 +63,37 @@ async def publish_new(app: XmppSocialApp, composed: Composed, key: str) -> None:
     service = app.need_service()
     if service is None:
         return
-    post = build(service=app.me, author_name=app.me.split("@", 1)[0], markdown=composed.body,
+    name = app.me.split("@", 1)[0]
+    if composed.target:
+        node = target_node(app, composed.target)
+        if node is None:
+            return
+        post = build(service=node.service, node=node.node, author_name=name,
+                     author=app.me, markdown=composed.body, title=composed.title,
+                     tags=composed.tags)
+        # Comments nodes are made on my own account, for posts on my own blog.
+        await _publish(app, service, post, None, key, with_comments=node == NodeRef(app.me))
+        return
+    post = build(service=app.me, author_name=name, markdown=composed.body,
                  title=composed.title, tags=composed.tags)
-    await _publish(app, service, post, composed.audience, key, with_comments=True)
+    # No audience of its own: the post goes with the blog's (a setting of the blog).
+    await _publish(app, service, post, None, key, with_comments=True)
+
+
+def target_node(app: XmppSocialApp, text: str) -> NodeRef | None:
+    """The node an address in the composer's "post to" field names (said when none)."""
+    from xmppsocial.blog_address import AddressError, parse_blog_address
+
+    try:
+        address = parse_blog_address(text)
+    except AddressError as exc:
+        app.notify(f"Not sent: {exc}. The draft is kept.", severity="error", timeout=10)
+        return None
+    if address.blog is None:
+        app.notify(f"Not sent: {address.service} is a service; name a node on it "
+                   f"(xmpp:{address.service}?;node=NAME). The draft is kept.",
+                   severity="error", timeout=10)
+    return address.blog
 
 
 async def _publish(app: XmppSocialApp, service: SocialService, post: Post, audience: str | None,
@@ -67,7 +107,8 @@ async def _publish(app: XmppSocialApp, service: SocialService, post: Post, audie
     app.store.set_feed(NodeRef(post.service, post.node), own=post.service == app.me)
     app.store.delete_draft(draft_key)
     app.take([PostsReceived((post,), live=False)])
-    app.notify("Published." if item else "Offline: it will be sent when back online.")
+    where = "" if post.service == app.me else f" on {post.service} ({post.node})"
+    app.notify(f"Published{where}." if item else "Offline: it will be sent when back online.")
     if item and service.state.value == "online":
         await service.follow_own_blog()  # a first post creates the blog: follow it now
 

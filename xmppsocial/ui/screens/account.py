@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Collapsible, Input, Label
+from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Select
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,12 +19,13 @@ class AccountForm:
     server: str
     ca_file: str
     allow_invalid_certificate: bool
+    audience: str = "open"  # who may read my blog, when it is created
 
 
 class AccountScreen(ModalScreen[AccountForm | None]):
     DEFAULT_CSS = """
     AccountScreen { align: center middle; }
-    #account { width: 72; height: auto; border: thick $accent; background: $surface;
+    #account { width: 76; height: auto; border: thick $accent; background: $surface;
                padding: 1 2; }
     #account Label { margin-top: 1; }
     #account-error { color: $error; }
@@ -41,6 +42,11 @@ class AccountScreen(ModalScreen[AccountForm | None]):
             yield Label("Password", markup=False)
             yield Input(password=True, id="password")
             yield Checkbox("Remember the password in the system keyring", True, id="remember")
+            yield Label("Who may read your blog (for all your posts; changed later in your "
+                        "blog's view)", markup=False)
+            yield Select([("Anyone: public, as Movim's Follow button expects", "open"),
+                          ("Only my contacts", "presence")], value="open",
+                         allow_blank=False, id="audience")
             with Collapsible(title="Advanced", collapsed=True):
                 yield Label("Server (only if DNS does not point to it)", markup=False)
                 yield Input(placeholder="host:5222", id="server")
@@ -80,7 +86,8 @@ class AccountScreen(ModalScreen[AccountForm | None]):
             return
         self.dismiss(AccountForm(jid, password, self.query_one("#remember", Checkbox).value,
                                  self._value("#server"), self._value("#ca-file"),
-                                 self.query_one("#insecure", Checkbox).value))
+                                 self.query_one("#insecure", Checkbox).value,
+                                 str(self.query_one("#audience", Select).value)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -54,19 +54,14 @@ class BlogScreen(Screen[None]):
         info = self.info
         with Vertical(id="blog-header"):
             yield Label(clean_line(info.title, 200), id="blog-title", markup=False)
-            meta = [clean_line(info.node.service, 200)]
-            if info.node.node != MICROBLOG_NODE:
-                meta.append(clean_line(info.node.node, 200))
-            if info.audience:
-                meta.append(AUDIENCE.get(info.audience, info.audience))
-            meta.append(f"{info.followers} followers" if info.followers is not None
-                        else "followers unknown")
             with Horizontal():
-                yield Label(" · ".join(meta), id="blog-meta", markup=False)
-                self._meta = meta
+                yield Label(self._meta_line(), id="blog-meta", markup=False)
                 if not info.own:
                     yield Button(self._label(info.followed), id="follow",
                                  variant="default" if info.followed else "primary")
+                elif info.node.node == MICROBLOG_NODE:
+                    # Who reads my blog is the blog's setting, changed here (issue 18).
+                    yield Button(self._audience_label(), id="audience-change")
         yield ReadingPanes(Scope.blog(info.node), title=clean_line(info.title, 60),
                            id="blog-panes")
         yield KeyFooter()
@@ -75,6 +70,8 @@ class BlogScreen(Screen[None]):
         self.query_one("#blog-panes", ReadingPanes).feed.focus()
         if self.count_followers is not None:
             self._fetch_followers()
+        if self.info.own and not self.info.audience:
+            self._fetch_audience()
         if self.at is not None:
             self.call_after_refresh(self.go_to, self.at)
 
@@ -90,11 +87,40 @@ class BlogScreen(Screen[None]):
         if count is not None:
             self.set_followers(count)
 
+    def _meta_line(self) -> str:
+        info = self.info
+        meta = [clean_line(info.node.service, 200)]
+        if info.node.node != MICROBLOG_NODE:
+            meta.append(clean_line(info.node.node, 200))
+        if info.audience:
+            meta.append(AUDIENCE.get(info.audience, info.audience))
+        count = info.followers
+        meta.append(f"{count} follower{'s' * (count != 1)}" if count is not None
+                    else "followers unknown")
+        return " · ".join(meta)
+
+    def _audience_label(self) -> str:
+        return "Make it contacts only" if self.info.audience in ("open", "") \
+            else "Make it public"
+
+    @work(exclusive=True, group="audience", exit_on_error=False)
+    async def _fetch_audience(self) -> None:
+        from xmppsocial.ui.actions.audience import learn_audience
+
+        access = await learn_audience(self.app, self.info.node)  # type: ignore[arg-type]
+        if access:
+            self.set_audience(access)
+
     def set_followers(self, count: int) -> None:
         self.info = replace(self.info, followers=count)
-        meta = [m if not m.startswith("followers") else f"{count} followers"
-                for m in self._meta]
-        self.query_one("#blog-meta", Label).update(" · ".join(meta))
+        self.query_one("#blog-meta", Label).update(self._meta_line())
+
+    def set_audience(self, access: str) -> None:
+        self.info = replace(self.info, audience=access)
+        self.query_one("#blog-meta", Label).update(self._meta_line())
+        found = self.query("#audience-change")
+        if found:
+            found.first(Button).label = self._audience_label()
 
     @staticmethod
     def _label(followed: bool) -> str:
@@ -107,7 +133,12 @@ class BlogScreen(Screen[None]):
         button.variant = "default" if followed else "primary"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "follow":
+        if event.button.id == "audience-change":
+            from xmppsocial.ui.actions.audience import change_audience
+
+            wanted = "presence" if self.info.audience in ("open", "") else "open"
+            change_audience(self.app, self.info.node, wanted)  # type: ignore[arg-type]
+        elif event.button.id == "follow":
             from xmppsocial.ui.actions.social import toggle_follow
 
             toggle_follow(self.app, self.info.node, not self.info.followed)  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""The composer: title, Markdown body, tags, audience; new post, reply or edit.
+"""The composer: title, Markdown body, tags, where it goes; new post, reply or edit.
 
 Every change is saved as a draft under the composer's key, so escape, a
 crash or a failed publish never loses what was typed. Send, close and
@@ -19,11 +19,15 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, TextArea
+from textual.widgets import Button, Input, Label, TextArea
 
 from xmppsocial.ui.bindings import key_binding
 
-AUDIENCES = [("Public (anyone can read)", "open"), ("Contacts only", "presence")]
+# Who reads a post is the setting of its blog, not of the post (issue 18): the composer
+# says it and the own-blog view changes it.
+AUDIENCE_WORDS = {"open": "Public: anyone can read your blog",
+                  "presence": "Contacts only: your blog is readable by your contacts",
+                  "": "Your blog is created Public with its first post"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +37,8 @@ class Composed:
     title: str
     body: str
     tags: tuple[str, ...]
-    audience: str
+    audience: str = ""  # kept for drafts of older releases; the blog's setting decides
+    target: str = ""  # another blog or pubsub node (JID or xmpp: URI); "" is my blog
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +51,8 @@ class ComposeRequest:
     title: str = ""
     body: str = ""
     tags: tuple[str, ...] = ()
-    audience: str = "open"
+    audience: str = ""  # my blog's access model, as the cache knows it ("" not known)
+    target: str = ""
 
 
 def editor_command(preferred: str | None = None) -> list[str]:
@@ -82,12 +88,13 @@ class ComposeScreen(ModalScreen[Composed | None]):
     #composer-buttons { height: 3; align-horizontal: right; }
     #composer-row { height: 3; }
     #composer-row Input { width: 2fr; }
-    #composer-row Select { width: 1fr; }
+    #audience { color: $text-muted; }
     """
     BINDINGS = [
         key_binding("send", "send", priority=True, show=True),
         key_binding("close", "close", priority=True, show=True),
         key_binding("editor", "editor", priority=True, show=True),
+        key_binding("target", "target", priority=True),
     ]
 
     def __init__(self, request: ComposeRequest,
@@ -110,7 +117,12 @@ class ComposeScreen(ModalScreen[Composed | None]):
                 with Horizontal(id="composer-row"):
                     yield Input(" ".join(r.tags), placeholder="tags, space separated",
                                 id="tags")
-                    yield Select(AUDIENCES, value=r.audience, allow_blank=False, id="audience")
+                target = Input(r.target, id="target",
+                               placeholder="post to: a JID or xmpp:service?;node=NODE "
+                                           "(empty: your blog)")
+                target.display = bool(r.target)
+                yield target
+                yield Label(self._where(r.target), id="audience", markup=False)
             with Horizontal(id="composer-buttons"):
                 yield Button("Cancel (keep draft)", id="cancel")
                 yield Button("Send  ctrl+s", id="send", variant="primary")
@@ -120,15 +132,29 @@ class ComposeScreen(ModalScreen[Composed | None]):
         area.focus()
         area.move_cursor(area.document.end)  # a restored draft goes on where it stopped
 
+    def _where(self, target: str) -> str:
+        if target.strip():
+            return f"Posting to {target.strip()} (its own audience applies)"
+        words = AUDIENCE_WORDS.get(self.request.audience, self.request.audience)
+        return f"{words} · change it in your blog's view · ctrl+t posts elsewhere"
+
     def current(self) -> Composed:
         title = self.query("#title")
         tags = self.query("#tags")
-        audience = self.query("#audience")
+        target = self.query("#target")
         return Composed(
             title=title.first(Input).value.strip() if title else "",
             body=self.query_one("#body", TextArea).text,
             tags=tuple(t.lstrip("#") for t in tags.first(Input).value.split()) if tags else (),
-            audience=str(audience.first(Select).value) if audience else self.request.audience)
+            target=target.first(Input).value.strip() if target else "")
+
+    def action_target(self) -> None:
+        """Show the field that sends the post to another blog or a pubsub node."""
+        found = self.query("#target")
+        if found:
+            field = found.first(Input)
+            field.display = True
+            field.focus()
 
     def _changed(self) -> None:
         if self.save_draft is not None:
@@ -137,10 +163,9 @@ class ComposeScreen(ModalScreen[Composed | None]):
     def on_text_area_changed(self) -> None:
         self._changed()
 
-    def on_input_changed(self) -> None:
-        self._changed()
-
-    def on_select_changed(self) -> None:
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "target":
+            self.query_one("#audience", Label).update(self._where(event.value))
         self._changed()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
