@@ -25,14 +25,16 @@ def published(holder) -> list:
 
 async def test_the_composer_says_the_blogs_audience_and_posts_with_it(app_with_fake,
                                                                       store) -> None:
-    store.set_feed(NodeRef(ME), own=True, access_model="presence")
     app, holder = app_with_fake
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: "service" in holder)
+        holder["service"].audience = "presence"  # as the server has it, learnt on connect
+        await app.workers.wait_for_complete()
+        store.set_feed(NodeRef(ME), own=True, access_model="presence")
         await pilot.press("n")
         await until(pilot, lambda: isinstance(app.screen, ComposeScreen))
         said = str(app.screen.query_one("#audience", Label).render())
-        assert said.startswith("Contacts only") and "change it in your blog's view" in said
+        assert said.startswith("Who reads it: your contacts (your blog's view changes it)")
         await pilot.press(*"For my contacts", "ctrl+s")
         await until(pilot, lambda: published(holder))
         (post,) = published(holder)

@@ -234,6 +234,8 @@ class XmppSocialApp(App[None]):
         if changes.connection is not None and status is not None:
             status.state = changes.connection.state
             status.reason = changes.connection.reason
+            if changes.connection.state is ConnectionState.ONLINE and self.me:
+                self._learn_own_audience()
         for panes in self._live_panes():
             panes.apply(changes)
         for activity in changes.activity:
@@ -242,6 +244,13 @@ class XmppSocialApp(App[None]):
             self.log.warning(f"unreadable item {rejected.ref}: {rejected.reason}")
         self._refresh_status()
         return changes
+
+    def _learn_own_audience(self) -> None:
+        """Who reads my blog, as the server has it (another client may have changed it):
+        the composer and the own-blog view say it."""
+        from xmppsocial.ui.actions.audience import learn_audience
+
+        self.background(learn_audience(self, NodeRef(self.me)), "audience")
 
     def refresh_views(self) -> None:
         """Read every view again (marks loading, read state of many posts)."""

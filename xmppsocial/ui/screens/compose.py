@@ -25,9 +25,8 @@ from xmppsocial.ui.bindings import key_binding
 
 # Who reads a post is the setting of its blog, not of the post (issue 18): the composer
 # says it and the own-blog view changes it.
-AUDIENCE_WORDS = {"open": "Public: anyone can read your blog",
-                  "presence": "Contacts only: your blog is readable by your contacts",
-                  "": "Your blog is created Public with its first post"}
+AUDIENCE_WORDS = {"open": "public", "presence": "your contacts",
+                  "": "your blog's setting"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +135,7 @@ class ComposeScreen(ModalScreen[Composed | None]):
         if target.strip():
             return f"Posting to {target.strip()} (its own audience applies)"
         words = AUDIENCE_WORDS.get(self.request.audience, self.request.audience)
-        return f"{words} · change it in your blog's view · ctrl+t posts elsewhere"
+        return f"Who reads it: {words} (your blog's view changes it) · ctrl+t: post elsewhere"
 
     def current(self) -> Composed:
         title = self.query("#title")
