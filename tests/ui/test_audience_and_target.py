@@ -6,17 +6,10 @@ from __future__ import annotations
 from textual.widgets import Button, Input, Label
 
 from tests.ui.conftest import ME
+from tests.ui.waiting import until
 from xmppsocial.model import NodeRef
 from xmppsocial.ui.screens.blog import BlogScreen
 from xmppsocial.ui.screens.compose import ComposeScreen
-
-
-async def until(pilot, predicate, tries: int = 60) -> None:
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("not reached")
 
 
 def published(holder) -> list:

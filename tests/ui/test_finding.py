@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import Button, Input, Label, OptionList
 
 from tests.ui.conftest import BOB, CAROL, ME
+from tests.ui.waiting import until
 from xmppsocial.model import MICROBLOG_NODE, NodeRef, PostRef
 from xmppsocial.notifications import Notification
 from xmppsocial.ui.screens.blog import BlogScreen
@@ -15,13 +16,6 @@ from xmppsocial.xmpp.discovery import FeedInfo
 
 MY_POST = PostRef(ME, MICROBLOG_NODE, "post-00027")  # post 27 of the fixture is mine
 
-
-async def until(pilot, predicate, tries: int = 60) -> None:
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("not reached")
 
 
 def options(screen) -> list[str]:

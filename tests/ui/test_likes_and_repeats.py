@@ -5,17 +5,11 @@ and R repeats a post, shown as "X repeated"."""
 from __future__ import annotations
 
 from tests.ui.conftest import BOB, CAROL, ME
+from tests.ui.waiting import until
 from xmppsocial.model import MICROBLOG_NODE, PostRef
 
 BOB_POST = PostRef(BOB, MICROBLOG_NODE, "post-00029")  # the newest; Carol's ♥ is on it
 
-
-async def until(pilot, predicate, tries: int = 60) -> None:
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("not reached")
 
 
 def thread_text(app) -> str:
