@@ -42,8 +42,8 @@ class AccountScreen(ModalScreen[AccountForm | None]):
             yield Label("Password", markup=False)
             yield Input(password=True, id="password")
             yield Checkbox("Remember the password in the system keyring", True, id="remember")
-            yield Label("Who may read your blog (for all your posts; changed later in your "
-                        "blog's view)", markup=False)
+            yield Label("Who may read your blog (all your posts; you can change it later)",
+                        markup=False)
             yield Select([("Anyone: public, as Movim's Follow button expects", "open"),
                           ("Only my contacts", "presence")], value="open",
                          allow_blank=False, id="audience")
