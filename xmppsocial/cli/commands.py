@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from xmppsocial.cli import activity, discover, graph, output, sharing
+from xmppsocial.cli import activity, discover, feeds, graph, output, sharing
 from xmppsocial.cli.drafts import cmd_drafts
 from xmppsocial.cli.outbox import cmd_outbox
 from xmppsocial.cli.session import (
@@ -18,6 +18,7 @@ from xmppsocial.cli.session import (
     connected,
     say,
 )
+from xmppsocial.cli.verb_support import access_of, fetch_post, keep_text, refusing, target
 from xmppsocial.model import MICROBLOG_NODE, NodeRef, Post, PostRef
 from xmppsocial.uris import is_valid_item_id
 
@@ -29,52 +30,6 @@ def read_text(args: argparse.Namespace) -> str:
     return args.text or ""
 
 
-def target(args: argparse.Namespace, me: str, jid: str | None = None) -> NodeRef:
-    return NodeRef(getattr(args, "to", None) or jid or me, args.node or MICROBLOG_NODE)
-
-
-async def _refusing(ctx: Context, work, draft_key: str | None = None,
-                    draft_text: str = "", title: str = ""):
-    """Run ``work``; a server refusal becomes exit 4, keeping the text as a draft."""
-    from xmppsocial.xmpp.iq import ServiceError
-
-    try:
-        return await work
-    except ServiceError as exc:
-        note = _keep(ctx, draft_key, draft_text, title)
-        if exc.transient:
-            raise CommandError(f"{exc.message}{note}", EXIT_CONNECT) from None
-        raise CommandError(f"refused: {exc.condition}: {exc.message}{note}",
-                           EXIT_REFUSED) from None
-
-
-def _keep(ctx: Context, draft_key: str | None, text: str, title: str = "") -> str:
-    """Keep unsent text as a draft; returns the note that says where."""
-    from xmppsocial.cli.drafts import keep
-
-    if not draft_key or not text.strip():
-        return ""
-    if not ctx.store.writer:
-        return " (your text could not be kept: the cache belongs to the other xmppsocial)"
-    key = keep(ctx.store, draft_key, title=title, body=text)
-    return f" (your text was kept as draft '{key}': xmppsocial drafts show '{key}')"
-
-
-async def _post(ctx: Context, ref: PostRef) -> Post:
-    """The post at ``ref``: from the server, or from the cache when offline."""
-    if ctx.offline:
-        post = ctx.store.get_post(ref)
-        if post is not None:
-            return post
-        raise CommandError(f"not connected ({ctx.offline}), and {ref.item} is not in the "
-                           "cache: nothing could be queued", EXIT_CONNECT)
-    post = await _refusing(ctx, ctx.service.fetch_post(ref))
-    if post is None:
-        raise CommandError(f"refused: item-not-found: no post {ref.item} at {ref.service}",
-                           EXIT_REFUSED)
-    return post
-
-
 def _queued(ctx: Context, args: argparse.Namespace, item: str | None, item_id: str, key: str,
             text: str, title: str = "") -> None:
     """After publish_or_queue: say that the work waits (or with --no-queue, take it back)."""
@@ -84,7 +39,7 @@ def _queued(ctx: Context, args: argparse.Namespace, item: str | None, item_id: s
         for waiting in ctx.store.pending():
             if waiting.item_id == item_id:
                 ctx.store.discard(waiting.id)
-        note = _keep(ctx, key, text, title)
+        note = keep_text(ctx, key, text, title)
         raise CommandError(f"not connected ({ctx.offline or 'connection lost'}); nothing was "
                            f"queued (--no-queue){note}", EXIT_CONNECT)
     why = f"not connected ({ctx.offline})" if ctx.offline else "the connection was lost"
@@ -98,7 +53,7 @@ async def _publish(ctx: Context, args: argparse.Namespace, post: Post, key: str,
     from xmppsocial.xmpp.outbox import publish_or_queue
 
     try:
-        item = await _refusing(ctx, _audience_hint(publish_or_queue(
+        item = await refusing(ctx, _audience_hint(publish_or_queue(
             ctx.service, ctx.store, post, access, draft_key=key)), key, text, title)
     except StoreError as exc:  # a read-only copy refuses to queue
         raise CommandError(f"not connected, and {exc}", EXIT_CONNECT) from None
@@ -141,7 +96,7 @@ async def cmd_post(args: argparse.Namespace) -> int:
             except ServiceError as exc:
                 if not exc.transient:
                     raise CommandError(f"refused: {exc.condition}: {exc.message}"
-                                       f"{_keep(ctx, 'new', text, args.title or '')}",
+                                       f"{keep_text(ctx, 'new', text, args.title or '')}",
                                        EXIT_REFUSED) from None
                 # made on delivery from the outbox instead
             else:
@@ -168,15 +123,15 @@ async def cmd_reply(args: argparse.Namespace) -> int:
         ref = PostRef(node.service, node.node, args.item_id)
         key = reply_key(ref)
         try:
-            parent = await _post(ctx, ref)
+            parent = await fetch_post(ctx, ref)
         except CommandError as exc:
-            raise CommandError(f"{exc}{_keep(ctx, key, text)}", exc.code) from None
+            raise CommandError(f"{exc}{keep_text(ctx, key, text)}", exc.code) from None
         if parent.comments is None:
-            raise CommandError(f"refused: this post has no comments node{_keep(ctx, key, text)}",
+            raise CommandError(f"refused: this post has no comments node{keep_text(ctx, key, text)}",
                                EXIT_REFUSED)
         note = comment(parent, service=ctx.me, author_name=ctx.name, markdown=text)
         try:
-            item = await _refusing(ctx, comment_or_queue(ctx.service, ctx.store, note, ref,
+            item = await refusing(ctx, comment_or_queue(ctx.service, ctx.store, note, ref,
                                                          draft_key=key), key, text)
         except StoreError as exc:
             raise CommandError(f"not connected, and {exc}", EXIT_CONNECT) from None
@@ -193,7 +148,7 @@ async def cmd_edit(args: argparse.Namespace) -> int:
 
     async with connected(args, queue=not args.no_queue) as ctx:
         node = target(args, ctx.me)
-        post = await _post(ctx, PostRef(node.service, node.node, args.item_id))
+        post = await fetch_post(ctx, PostRef(node.service, node.node, args.item_id))
         new = edited(post, markdown=text or None, title=args.title,
                      tags=tuple(args.tag) if args.tag is not None else None)
         item = await _publish(ctx, args, new, f"edit:{args.item_id}", text or "",
@@ -216,7 +171,7 @@ async def cmd_retract(args: argparse.Namespace) -> int:
             say(f"queued: not connected ({ctx.offline}); it will be deleted the next time "
                 "xmppsocial is online (xmppsocial outbox lists it)")
         else:
-            await _refusing(ctx, ctx.service.retract(ref))
+            await refusing(ctx, ctx.service.retract(ref))
         if ctx.store.writer:
             ctx.store.retract([ref])
     return 0
@@ -238,13 +193,6 @@ async def _likes(ctx: Context, posts: list[Post]) -> list[tuple[Post, int]]:
     return counted
 
 
-def access_of(args: argparse.Namespace) -> str | None:
-    """The --access word as a PubSub access model, or None when not given."""
-    from xmppsocial.cli.args import AUDIENCES
-
-    return AUDIENCES[args.access] if getattr(args, "access", None) else None
-
-
 async def cmd_read(args: argparse.Namespace) -> int:
     from xmppsocial.xmpp.reading import Cursor
 
@@ -253,8 +201,8 @@ async def cmd_read(args: argparse.Namespace) -> int:
     async with connected(args) as ctx:
         node = NodeRef(args.blog or ctx.me, args.node or MICROBLOG_NODE)
         if args.comments:
-            parent = await _post(ctx, PostRef(node.service, node.node, args.comments))
-            posts = [p for p in await _refusing(ctx, ctx.service.comments(parent))
+            parent = await fetch_post(ctx, PostRef(node.service, node.node, args.comments))
+            posts = [p for p in await refusing(ctx, ctx.service.comments(parent))
                      if not p.is_like][: args.limit]
             cursor = None
         elif args.more:
@@ -262,13 +210,13 @@ async def cmd_read(args: argparse.Namespace) -> int:
             if feed is None or not feed.cursor:
                 raise CommandError("--more: nothing older to show (read this blog first)",
                                    EXIT_USAGE)
-            page = await _refusing(ctx, ctx.service.fetch_older(
+            page = await refusing(ctx, ctx.service.fetch_older(
                 node, Cursor.decode(feed.cursor), args.limit))
             posts, cursor = list(page.posts), page.cursor
         elif args.before:
             posts, cursor = await _before(ctx, node, args.before, args.limit)
         else:
-            page = await _refusing(ctx, ctx.service.fetch_latest(node, args.limit,
+            page = await refusing(ctx, ctx.service.fetch_latest(node, args.limit,
                                                                  deliver=False))
             posts, cursor = list(page.posts), page.cursor
         if not args.comments:
@@ -288,26 +236,23 @@ async def cmd_read(args: argparse.Namespace) -> int:
 async def _before(ctx: Context, node: NodeRef, item_id: str, limit: int):
     """The page older than ``item_id``: walk pages until it shows up (RSM cursors are opaque,
     so an item id cannot be turned into one directly)."""
-    page = await _refusing(ctx, ctx.service.fetch_latest(node, max(limit, 20), deliver=False))
+    page = await refusing(ctx, ctx.service.fetch_latest(node, max(limit, 20), deliver=False))
     seen: list[Post] = list(page.posts)
     for _ in range(200):
         ids = [p.item_id for p in seen]
         if item_id in ids:
             rest = seen[ids.index(item_id) + 1:]
             while len(rest) < limit and page.cursor is not None:
-                page = await _refusing(ctx, ctx.service.fetch_older(node, page.cursor, limit))
+                page = await refusing(ctx, ctx.service.fetch_older(node, page.cursor, limit))
                 rest += page.posts
             more = page.cursor if len(rest) > limit or page.cursor else None
             return rest[:limit], more
         if page.cursor is None:
             break
-        page = await _refusing(ctx, ctx.service.fetch_older(node, page.cursor, max(limit, 20)))
+        page = await refusing(ctx, ctx.service.fetch_older(node, page.cursor, max(limit, 20)))
         seen += page.posts
     raise CommandError(f"refused: item-not-found: {item_id} is not on this blog", EXIT_REFUSED)
 
-
-# After the helpers above, which cli/feeds.py uses.
-from xmppsocial.cli import feeds  # noqa: E402
 
 COMMANDS = {
     "post": cmd_post, "reply": cmd_reply, "edit": cmd_edit, "retract": cmd_retract,

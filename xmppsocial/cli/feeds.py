@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import sys
 
-from xmppsocial.cli.commands import _refusing, access_of, target
 from xmppsocial.cli.session import (
     EXIT_REFUSED,
     EXIT_USAGE,
@@ -15,6 +14,7 @@ from xmppsocial.cli.session import (
     account_from_args,
     connected,
 )
+from xmppsocial.cli.verb_support import access_of, refusing, target
 from xmppsocial.model import MICROBLOG_NODE, NodeRef, Post
 
 
@@ -37,10 +37,10 @@ async def cmd_export(args: argparse.Namespace) -> int:
             text = exporting.opml(follows, ctx.me)
         else:
             blog = NodeRef(ctx.me, MICROBLOG_NODE)
-            page = await _refusing(ctx, ctx.service.fetch_latest(blog, 100, deliver=False))
+            page = await refusing(ctx, ctx.service.fetch_latest(blog, 100, deliver=False))
             posts = list(page.posts)
             while page.cursor is not None:
-                page = await _refusing(ctx, ctx.service.fetch_older(blog, page.cursor, 100))
+                page = await refusing(ctx, ctx.service.fetch_older(blog, page.cursor, 100))
                 posts += page.posts
             posts.sort(key=lambda p: (p.published, p.item_id), reverse=True)
             text = exporting.atom_feed(blog, posts)
@@ -140,7 +140,7 @@ async def _import_feed(args: argparse.Namespace, ctx: Context, node: NodeRef, fe
 
     if todo and node.service == ctx.me:
         # one ensure_blog before the burst, not sixteen racing ones
-        await _refusing(ctx, ctx.service.publish_post(todo[0], access_of(args),
+        await refusing(ctx, ctx.service.publish_post(todo[0], access_of(args),
                                                       likeable=todo[0].key in likeable))
         todo, done = todo[1:], 1
     await asyncio.gather(*(one(p) for p in todo))
@@ -165,6 +165,6 @@ async def _published_posts(ctx: Context, node: NodeRef) -> dict[str, Post]:
         raise CommandError(f"refused: {exc.condition}: {exc.message}", EXIT_REFUSED) from None
     posts = list(page.posts)
     while page.cursor is not None:
-        page = await _refusing(ctx, ctx.service.fetch_older(node, page.cursor, 200))
+        page = await refusing(ctx, ctx.service.fetch_older(node, page.cursor, 200))
         posts += page.posts
     return {p.item_id: p for p in posts}
