@@ -1,7 +1,8 @@
 """What a kept draft was written for, from its key: the TUI's keys and the command line's.
 
 The TUI keeps ``new``, ``reply:SERVICE:NODE:ITEM`` and ``edit:ITEM``; the command line
-keeps ``post``, ``reply:ITEM`` and ``edit:ITEM`` when the server refuses. Both kinds
+keeps the same keys when the server refuses (``KEY#2``… for a second text under one
+key; older releases kept ``post`` and ``reply:ITEM``). Both kinds
 are reachable from the drafts list; a reply whose post is not in the cache reopens as
 a new post rather than being lost.
 """
@@ -28,7 +29,9 @@ class DraftTarget:
 
 
 def draft_target(store: Store, key: str) -> DraftTarget:
-    kind, _, rest = key.partition(":")
+    # A second text the command line kept for the same key is "KEY#2": same target.
+    base, _, copy = key.rpartition("#")
+    kind, _, rest = (base if base and copy.isdigit() else key).partition(":")
     if kind == "reply" and rest:
         return DraftTarget("reply", key, _post(store, rest))
     if kind == "edit" and rest:

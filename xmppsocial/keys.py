@@ -65,6 +65,10 @@ KEYS: tuple[KeySpec, ...] = (
             "switch to another account of config.toml (each has its own cache)"),
     KeySpec("help", "question_mark", "app", "Help", "this help", footer=True),
     KeySpec("quit", "q", "app", "Quit", "quit", footer=True),
+    # The connection and the outbox (issue 17)
+    KeySpec("retry_now", "ctrl+r", "app", "Retry now", "connect again now (skip the wait)"),
+    KeySpec("outbox", "O", "app", "Outbox", "the outbox: what waits, what failed; retry, "
+            "edit, discard"),
     KeySpec("back", "escape", "blog", "Back", "back from a blog"),
     KeySpec("send", "ctrl+s", "composer", "Send", "send"),
     KeySpec("close", "escape", "composer", "Close (keep draft)", "close, keeping the draft"),

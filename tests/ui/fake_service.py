@@ -55,6 +55,8 @@ class FakeService:
         from xmppsocial.xmpp.iq import ServiceError
 
         self.calls.append(("publish", post))
+        if self.refuse is not None:
+            raise self.refuse  # type: ignore[misc]
         if self.fail_publish:
             raise ServiceError(self.fail_publish, text="refused by the fake server")
         self.blogs.setdefault(NodeRef(post.service, post.node), {})[post.item_id] = post
@@ -161,3 +163,35 @@ class FakeService:
         self.calls.append(("set_audience", access))
         self.audience = access
         return 0
+
+    # Reconnecting and the outbox (issue 17), as the TUI drives them
+    phase_value: str = "online"
+    next_attempt: float | None = None
+    retries: int = 0
+    refuse: object = None  # a ServiceError every publish raises, when set
+
+    @property
+    def phase(self):  # type: ignore[no-untyped-def]
+        from xmppsocial.reconnect import Phase
+
+        return Phase(self.phase_value)
+
+    def retry_now(self) -> None:
+        self.retries += 1
+
+    @property
+    def client(self):  # type: ignore[no-untyped-def]
+        """What flush_outbox asks of the client: whether the stream is up."""
+        service = self
+
+        class _Client:
+            def is_connected(self) -> bool:
+                return service.state is ConnectionState.ONLINE
+
+        return _Client()
+
+    async def publish_entry(self, node: NodeRef, item_id: str, entry, access=None) -> str:  # type: ignore[no-untyped-def]
+        self.calls.append(("publish_entry", (node, item_id)))
+        if self.refuse is not None:
+            raise self.refuse  # type: ignore[misc]
+        return item_id

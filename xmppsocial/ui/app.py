@@ -26,6 +26,7 @@ from xmppsocial.keys import BY_NAME, KEYS, keymap
 from xmppsocial.model import ConnectionState, NodeRef, Post, PostRef
 from xmppsocial.reading.read_marks import ReadMarker
 from xmppsocial.store import Scope, Store
+from xmppsocial.ui import connection
 from xmppsocial.ui.bindings import key_binding
 from xmppsocial.ui.commands import COMMANDS
 from xmppsocial.ui.history import HistoryLoader
@@ -236,6 +237,8 @@ class XmppSocialApp(App[None]):
             status.reason = changes.connection.reason
             if changes.connection.state is ConnectionState.ONLINE and self.me:
                 self._learn_own_audience()
+        if status is not None:
+            connection.show(self, status, events)
         for panes in self._live_panes():
             panes.apply(changes)
         for activity in changes.activity:
@@ -278,7 +281,7 @@ class XmppSocialApp(App[None]):
     def _refresh_status(self) -> None:
         status = self._status_line()
         if status is not None:
-            status.pending = len(self.store.pending())
+            connection.refresh(self, status)
             status.unread = self.store.unread_count()
             status.notifications = self.store.unread_notification_count()
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from xmppsocial.ui.actions import finding, liking, posting, reading, sharing, social
+from xmppsocial.ui import connection
+from xmppsocial.ui.actions import finding, liking, outbox, posting, reading, sharing, social
 
 if TYPE_CHECKING:
     from xmppsocial.ui.app import XmppSocialApp
@@ -63,5 +64,7 @@ COMMANDS: dict[str, Command] = {
     "contacts": finding.contacts,
     "pubsub": finding.pubsub,
     "switch_account": finding.switch_account,
+    "retry_now": connection.retry_now,
+    "outbox": outbox.open_outbox,
     "help": _help,
 }

@@ -64,6 +64,7 @@ def service_factory(store: Store, account: Account, password: str):  # type: ign
                               notify_contacts=account.notify_contacts, history=store.history,
                               book=store, public_follows=account.public_follows)
         service.on_online = lambda: flush_outbox(service, store)
+        service.step_events = True  # "catching up", "sending the outbox" on the status line
         return service
 
     return factory

@@ -99,18 +99,40 @@ def target_node(app: XmppSocialApp, text: str) -> NodeRef | None:
 async def _publish(app: XmppSocialApp, service: SocialService, post: Post, audience: str | None,
                    draft_key: str, with_comments: bool = False) -> None:
     from xmppsocial.events import PostsReceived
+    from xmppsocial.xmpp.iq import ServiceError
     from xmppsocial.xmpp.service import publish_or_queue
 
-    if with_comments and service.state.value == "online":
-        post = replace(post, comments=await service.create_comments_node(post.item_id))
-    item = await publish_or_queue(service, app.store, post, audience)  # type: ignore[arg-type]
+    try:
+        if with_comments and service.state.value == "online":
+            try:
+                post = replace(post, comments=await service.create_comments_node(post.item_id))
+            except ServiceError as exc:
+                if not exc.transient:
+                    raise
+                # the network failed: queued below, its comments node made on delivery
+        item = await publish_or_queue(service, app.store, post, audience)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        if exc.transient:
+            raise
+        refused(app, exc, "post")
+        return
     app.store.set_feed(NodeRef(post.service, post.node), own=post.service == app.me)
     app.store.delete_draft(draft_key)
     app.take([PostsReceived((post,), live=False)])
     where = "" if post.service == app.me else f" on {post.service} ({post.node})"
-    app.notify(f"Published{where}." if item else "Offline: it will be sent when back online.")
+    app.notify(f"Published{where}." if item else QUEUED)
     if item and service.state.value == "online":
         await service.follow_own_blog()  # a first post creates the blog: follow it now
+
+
+QUEUED = "Queued, will send when online."
+
+
+def refused(app: XmppSocialApp, exc: Exception, what: str) -> None:
+    """A refusal is never queued: say why in one line; the text stays a draft (D)."""
+    message = getattr(exc, "message", "") or str(exc)
+    app.notify(f"Not sent: {message}. Your {what} is kept as a draft (D opens the drafts).",
+               title="Refused", severity="error", timeout=15)
 
 
 def reply(app: XmppSocialApp, post: Post | None = None, key: str | None = None) -> None:
@@ -138,11 +160,21 @@ async def publish_reply(app: XmppSocialApp, parent: Post, composed: Composed, ke
         return
     name = app.me.split("@", 1)[0]
     if parent.comments is not None:
+        from xmppsocial.xmpp.iq import ServiceError
+        from xmppsocial.xmpp.outbox import comment_or_queue
+
         note = comment(parent, service=app.me, author_name=name, markdown=composed.body)
-        await service.publish_comment(note)
+        try:
+            item = await comment_or_queue(service, app.store, note, parent.ref,  # type: ignore[arg-type]
+                                          draft_key=key)
+        except ServiceError as exc:
+            if exc.transient:
+                raise
+            refused(app, exc, "comment")
+            return
         app.store.delete_draft(key)
         app.take([PostsReceived((note,), live=False)])
-        app.notify("Comment sent.")
+        app.notify("Comment sent." if item else QUEUED)
     else:
         answer = build(service=app.me, author_name=name, markdown=composed.body,
                        in_reply_to=parent)
