@@ -347,3 +347,29 @@ async def test_my_own_blog_is_read_but_never_listed_as_a_follow(xmpp_server, new
     _, seen = await running.service(bob_s, fresh)
     synced = await seen.wait_for(lambda e: isinstance(e, FollowsSynced))
     assert NodeRef(bob_s.jid) not in synced.added
+
+
+async def test_follow_lists_lost_by_the_server_are_written_back_not_taken_for_unfollows(
+        xmpp_server, new_account, running) -> None:
+    """A server that lost the lists (a reset, a restore) is not another client unfollowing
+    everything: the cache's follows stay and the account learns them again."""
+    alice_s, bob_s = await new_account("alice"), await new_account("bob")
+    await publish_something(running, alice_s, "alice-post-lost")
+    store = running.store("bob")
+    bob, seen = await running.service(bob_s, store)
+    await seen.wait_for(lambda e: isinstance(e, FollowsSynced))
+    await bob.follow(NodeRef(alice_s.jid))
+    store.set_followed(NodeRef(alice_s.jid), True)
+    await bob.stop()
+    raw = await running.raw(bob_s)
+    for list_node in (PRIVATE, PUBLIC):
+        try:
+            await nodes.delete(raw, bob_s.jid, list_node)
+        except iq.ServiceError:
+            pass  # the public list was never made: nothing was public
+    bob, seen = await running.service(bob_s, store)
+    synced = await seen.wait_for(lambda e: isinstance(e, FollowsSynced))
+    assert synced.removed == () and synced.written == (NodeRef(alice_s.jid),)
+    assert store.follows() == {NodeRef(alice_s.jid): False}
+    items = await list_items(raw, bob_s.jid, PRIVATE)
+    assert [i.get("id") for i in items] == [movim_id(alice_s.jid, MICROBLOG_NODE, bob_s.jid)]

@@ -81,12 +81,20 @@ async def read_list(client: ClientXMPP, owner: str, list_node: str) -> dict[Node
     """One list of ``owner`` (ourselves, or a contact's public list). A list that does not
     exist is empty; any other refusal raises, so that an unreadable list is never taken
     for an empty one."""
+    found = await read_list_if_any(client, owner, list_node)
+    return {} if found is None else found
+
+
+async def read_list_if_any(client: ClientXMPP, owner: str, list_node: str
+                           ) -> dict[NodeRef, list[str]] | None:
+    """As read_list, but None when the list does not exist at all (never written, or the
+    server lost it), which is not the same as a list emptied by unfollowing."""
     try:
         reply = await iq.send(client, owner, "get",
                               reading.items_request(list_node, max_items=LIST_SIZE))
     except ServiceError as exc:
         if exc.has("item-not-found"):
-            return {}
+            return None
         raise
     return read_items(reading.read_items(reply))
 

@@ -100,15 +100,22 @@ async def sync_follows(ops: Operations, book: FollowBook, subscribe: bool = True
     an empty one (that would unfollow everything).
     """
     me = ops.client.boundjid.bare
-    private = await follow_lists.read_list(ops.client, me, PRIVATE_LIST)
-    public = await follow_lists.read_list(ops.client, me, PUBLIC_LIST)
+    private = await follow_lists.read_list_if_any(ops.client, me, PRIVATE_LIST)
+    public = await follow_lists.read_list_if_any(ops.client, me, PUBLIC_LIST)
+    base = book.follow_base()
+    if private is None and public is None:
+        # No list at all: never written, or the server lost them (a reset, a restore). An
+        # unfollow elsewhere retracts items and leaves the lists, so nothing was unfollowed:
+        # every follow here is kept and written back, never taken for gone.
+        base = {}
+    private, public = private or {}, public or {}
     # My own blog is not a follow (it is always read): never listed, nor taken from a list
     # an earlier release wrote it into.
     mine = NodeRef(me.lower())
     account = {n: n in public for n in (*private, *public)
                if follow_lists.is_feed(n) and n != mine}
     here = {n: p for n, p in book.follows().items() if n != mine}
-    plan = follow_merge.plan(account, here, book.follow_base(), book.unverified_follows())
+    plan = follow_merge.plan(account, here, base, book.unverified_follows())
     problems: list[str] = []
     live = await gather(ops, [(n, _live_subscription(ops, n)) for n in plan.verify])
     for node, public_flag in plan.verify.items():
